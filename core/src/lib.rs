@@ -1,0 +1,26 @@
+//! # SnowRV core
+//!
+//! The deterministic, I/O-free simulation core of SnowRV. Front-ends (the Yew page in `web/`, the
+//! `snowrv` CLI) drive it with commands and read it through views; they hold no simulation logic.
+//!
+//! A tour, bottom up:
+//! - [`cpu`]: one RISC-V hart. [`cpu::decode`] turns a word into an [`cpu::Instruction`]; its
+//!   `Display` is the disassembly; the executor gives each instruction its meaning and returns traps
+//!   as values.
+//! - [`mem`]: physical memory as sparse copy-on-write 4 KiB pages, plus devices, behind
+//!   [`mem::Bus`].
+//! - [`elf`]: ELF32 RISC-V executables to a loadable [`elf::Image`], with typed errors.
+//!
+//! Rules: no wall clock, no I/O, no panics on anything a user or a guest program does.
+
+#![no_std]
+#![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod cpu;
+pub mod elf;
+pub mod mem;

@@ -1,0 +1,1 @@
+//! Helpers shared by SnowRV's integration, conformance and differential tests.

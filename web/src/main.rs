@@ -1,0 +1,3 @@
+//! Entry point of the browser bundle.
+
+fn main() {}
