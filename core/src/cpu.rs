@@ -4,9 +4,15 @@
 //! instruction its meaning once; traps are values ([`trap`]). The hart reaches memory only through
 //! the [`crate::mem::Bus`] trait.
 
+pub mod cache;
+pub mod csr;
+pub mod csr_addr;
 pub mod decode;
 pub mod disasm;
+pub mod exec;
+pub mod hart;
 pub mod instruction;
+pub mod mmu;
 pub mod reg;
 pub mod trap;
 

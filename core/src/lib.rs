@@ -23,4 +23,6 @@ extern crate std;
 
 pub mod cpu;
 pub mod elf;
+pub mod linux;
+pub mod machine;
 pub mod mem;
