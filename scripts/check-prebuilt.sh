@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The example and benchmark ELFs under static/ are committed so `make serve` needs no cross tools.
+# This rebuilds each from its .S source and fails if any differs from the committed bytes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for dir in static/examples static/bench; do
+  [ -x "$dir/build.sh" ] || continue
+  echo "checking $dir"
+  "$dir/build.sh" --check
+done
