@@ -1,4 +1,16 @@
 //! Physical memory and devices behind the [`Bus`] trait, the only way the hart reaches memory.
+//!
+//! - [`Memory`]: RAM as sparse copy-on-write 4 KiB pages (cheap snapshots).
+//! - [`Clint`]: the machine timer and software interrupt registers.
+//! - [`SystemBus`]: the machine's address space, RAM plus devices plus the `tohost` exit word.
+
+pub mod clint;
+mod memory;
+mod system_bus;
+
+pub use clint::Clint;
+pub use memory::{Memory, Page, Region, PAGE_SHIFT, PAGE_SIZE};
+pub use system_bus::SystemBus;
 
 /// The width of one bus access.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
