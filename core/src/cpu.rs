@@ -1,6 +1,6 @@
 //! One RISC-V hart: RV32IMAC + Zicsr + Zifencei, M/S/U privilege, traps and interrupts, Sv32.
 //!
-//! Decoding is a pure function ([`decode`]) to an [`Instruction`] value; the executor gives every
+//! Decoding is a pure function ([`decode()`]) to an [`Instruction`] value; the executor gives every
 //! instruction its meaning once; traps are values ([`trap`]). The hart reaches memory only through
 //! the [`crate::mem::Bus`] trait.
 
@@ -17,6 +17,8 @@ pub mod reg;
 pub mod trap;
 
 pub use decode::{decode, DecodeError};
+pub use disasm::DisplayAt;
+pub use hart::Hart;
 pub use instruction::{
     AmoKind, BranchKind, CsrOp, CsrSrc, Decoded, Instruction, LoadKind, OpImmKind, OpKind,
     StoreKind,

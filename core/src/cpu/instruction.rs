@@ -3,7 +3,9 @@
 //! One closed enum with named fields and small kind enums. The 16-bit compressed forms (RVC) decode
 //! into the same variants as their 32-bit expansions (RISC-V Unprivileged ISA, chapter "C" Standard
 //! Extension, "each RVC instruction expands into a single 32-bit instruction"), so the executor has one
-//! implementation of each operation. Immediates are stored already sign-extended and scaled, exactly as
+//! implementation of each operation. (One deliberate exception: `c.mv rd, rs2` decodes to
+//! `addi rd, rs2, 0` rather than `add rd, x0, rs2`; the result is identical, the spec's commentary
+//! allows either, and it is the form objdump prints as `mv`.) Immediates are stored already sign-extended and scaled, exactly as
 //! the executor consumes them.
 
 use super::reg::Reg;
