@@ -27,7 +27,7 @@ bench: tools
 ## examples: rebuild the example and benchmark ELFs from their .S sources (needs the cross tools)
 examples: tools
 	static/examples/build.sh
-	static/bench/build.sh
+	tests/asm/build.sh --bench
 
 ## bundle: the release bundle in dist/
 bundle: tools-serve

@@ -3,8 +3,5 @@
 # This rebuilds each from its .S source and fails if any differs from the committed bytes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for dir in static/examples static/bench; do
-  [ -x "$dir/build.sh" ] || continue
-  echo "checking $dir"
-  "$dir/build.sh" --check
-done
+static/examples/build.sh --check
+tests/asm/build.sh --check-bench
