@@ -16,37 +16,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
 
-/// The Debian packages that provide the cross tools.
-const PACKAGES: &str = "gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user";
-
-/// The path of an up-to-date `snowrv` binary.
-fn snowrv() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Some(bin) = std::env::var_os("SNOWRV_BIN") {
-            return PathBuf::from(bin);
-        }
-        // <target>/<profile>/deps/cli_run-<hash>
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().unwrap().parent().unwrap();
-        let target_dir = profile_dir.parent().unwrap();
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo
-            .args(["build", "--quiet", "-p", "snowrv-cli", "--bin", "snowrv"])
-            .env("CARGO_TARGET_DIR", target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if profile_dir.file_name().is_some_and(|p| p == "release") {
-            cargo.arg("--release");
-        }
-        let status = cargo.status().unwrap();
-        assert!(status.success(), "cargo build -p snowrv-cli failed");
-        let bin = profile_dir.join("snowrv");
-        assert!(bin.exists(), "{} missing after the build", bin.display());
-        bin
-    })
-}
+use snowrv_tests::{
+    build_user_program, c_dir, gcc, require_tool as require, scratch_dir, snowrv_binary as snowrv,
+};
 
 /// Runs `snowrv` with `args` and `stdin` and an empty environment.
 fn run(args: &[&str], stdin: &[u8]) -> Output {
@@ -80,70 +53,14 @@ fn assert_one_line_error(o: &Output, status: i32, needle: &str) {
     assert!(!err.contains("panicked"), "{err}");
 }
 
-/// Fails with an install hint unless `tool` runs.
-fn require(tool: &str) {
-    let ok = Command::new(tool)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok,
-        "`{tool}` is not installed (apt-get install -y {PACKAGES})"
-    );
-}
-
 /// A scratch directory for this test binary's artifacts.
 fn out_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli_run");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Compiles with riscv64-unknown-elf-gcc for rv32imac; panics with the compiler's message.
-fn gcc(out: &Path, args: &[&str], sources: &[PathBuf]) -> PathBuf {
-    require("riscv64-unknown-elf-gcc");
-    let o = Command::new("riscv64-unknown-elf-gcc")
-        .args(["-march=rv32imac", "-mabi=ilp32", "-static"])
-        .args(args)
-        .arg("-o")
-        .arg(out)
-        .args(sources)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "building {} failed: {}",
-        out.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out.to_path_buf()
-}
-
-fn c_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("c")
+    scratch_dir(env!("CARGO_TARGET_TMPDIR"), "cli_run")
 }
 
 /// Builds the Linux user program `tests/c/<name>.c`.
 fn user_program(name: &str) -> PathBuf {
-    let c = c_dir();
-    let link = c.join("link.ld");
-    gcc(
-        &out_dir().join(format!("{name}.elf")),
-        &[
-            "-O2",
-            "--specs=picolibc.specs",
-            "-nostartfiles",
-            "-T",
-            link.to_str().unwrap(),
-        ],
-        &[
-            c.join("crt.S"),
-            c.join("sys.c"),
-            c.join(format!("{name}.c")),
-        ],
-    )
+    build_user_program(&out_dir(), name)
 }
 
 /// Builds `tests/c/bare.S` (M-mode, `tohost`, signature) with extra `-D` flags.

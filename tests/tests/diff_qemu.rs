@@ -18,64 +18,14 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The Debian packages that provide the cross tools.
-const PACKAGES: &str = "gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-user";
+use snowrv_tests::{build_user_program, require_tool as require, scratch_dir};
 
 /// Step budget for one program (they all finish in well under a million instructions).
 const MAX_STEPS: u64 = 50_000_000;
 
-/// Fails with an install hint unless `tool` runs.
-fn require(tool: &str) {
-    let ok = Command::new(tool)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok,
-        "`{tool}` is not installed: the differential tests need it \
-         (apt-get install -y {PACKAGES})"
-    );
-}
-
-/// The `tests/c` directory.
-fn c_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("c")
-}
-
 /// Builds `tests/c/<name>.c` into an ELF and returns its path.
 fn build(name: &str) -> PathBuf {
-    require("riscv64-unknown-elf-gcc");
-    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff_qemu");
-    std::fs::create_dir_all(&out_dir).unwrap();
-    let elf = out_dir.join(format!("{name}.elf"));
-    let c = c_dir();
-    let output = Command::new("riscv64-unknown-elf-gcc")
-        .args([
-            "-march=rv32imac",
-            "-mabi=ilp32",
-            "-static",
-            "-O2",
-            "--specs=picolibc.specs",
-            "-nostartfiles",
-            "-T",
-        ])
-        .arg(c.join("link.ld"))
-        .arg("-o")
-        .arg(&elf)
-        .arg(c.join("crt.S"))
-        .arg(c.join("sys.c"))
-        .arg(c.join(format!("{name}.c")))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "building {name}.c failed:\n{stderr}\n(the differential tests need {PACKAGES}; \
-         picolibc.specs comes from picolibc-riscv64-unknown-elf)"
-    );
-    elf
+    build_user_program(&scratch_dir(env!("CARGO_TARGET_TMPDIR"), "diff_qemu"), name)
 }
 
 /// How a program ended.
