@@ -60,7 +60,7 @@ suite no-std-wasm32  check cargo build -p snowrv-core --no-default-features --ta
 suite prebuilt-elfs  check scripts/check-prebuilt.sh
 suite wasm-pack-test cargo wasm-pack test --headless --chrome --mode no-install --chromedriver /usr/bin/chromedriver web
 suite trunk-release  check trunk build --release
-suite e2e            plain node e2e/run.mjs
+suite e2e            plain node e2e/playground.spec.mjs
 
 echo
 [ ${#failed_suites[@]} -eq 0 ] || echo "failed suites: ${failed_suites[*]}"

@@ -1,0 +1,285 @@
+// End-to-end test of the built playground (dist/, made by `trunk build --release`).
+//
+//   node e2e/playground.spec.mjs            (or: npm run e2e)
+//
+// Serves dist/ on 127.0.0.1 with a tiny static server, drives /usr/bin/chromium through
+// playwright-core (never `playwright install`: no downloads), clicks like a user and reads the
+// page through data-testid attributes. Any console error or uncaught page error fails the run.
+// Screenshots go to target/e2e/. Exits non-zero on failure; the last line is
+// `e2e: N passed, M failed`.
+
+import { createServer } from 'node:http';
+import { readFile, mkdir, stat, readdir, rm } from 'node:fs/promises';
+import { extname, join, normalize, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const shots = join(root, 'target', 'e2e');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.S': 'text/plain; charset=utf-8',
+  '.ld': 'text/plain; charset=utf-8',
+  '.sh': 'text/plain; charset=utf-8',
+  '.elf': 'application/octet-stream',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** Serves dist/ on 127.0.0.1 at an ephemeral port; resolves to { server, url }. */
+async function serve() {
+  const server = createServer(async (req, res) => {
+    try {
+      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      let file = normalize(join(dist, path));
+      if (!file.startsWith(dist)) throw new Error('outside dist');
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, url: `http://127.0.0.1:${server.address().port}/` };
+}
+
+// ---- tiny test harness ----
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+class Failure extends Error {}
+function expect(cond, message) {
+  if (!cond) throw new Failure(message);
+}
+function expectEq(actual, expected, what) {
+  if (actual !== expected) throw new Failure(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+const HEX32 = /^0x[0-9a-f]{8}$/;
+const tid = (id) => `[data-testid="${id}"]`;
+async function text(page, id) {
+  return ((await page.locator(tid(id)).first().textContent()) ?? '').trim();
+}
+async function click(page, id, times = 1) {
+  for (let i = 0; i < times; i++) await page.locator(tid(id)).click();
+}
+async function select(page, example) {
+  await page.locator(tid('example-select')).selectOption(example);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === '0', tid('instret'));
+}
+async function instret(page) {
+  return Number(await text(page, 'instret'));
+}
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+// ---- the tests ----
+test('loads the first example at its entry point', async (page) => {
+  expectEq(await text(page, 'pc'), '0x80000000', 'pc');
+  expectEq(await text(page, 'privilege'), 'M', 'privilege');
+  expectEq(await text(page, 'instret'), '0', 'instret');
+  expectEq(await text(page, 'last-trap'), 'none', 'last-trap');
+  expectEq(await text(page, 'run-state'), 'paused', 'run-state');
+  for (let n = 0; n < 32; n++) {
+    const v = await text(page, `reg-x${n}`);
+    expect(HEX32.test(v), `reg-x${n} = ${JSON.stringify(v)} is not 0x + 8 hex digits`);
+  }
+  const current = await text(page, 'disasm-current');
+  expect(/80000000.*4501.*li a0,\s?0/.test(current), `disasm-current = ${JSON.stringify(current)}`);
+  await shot(page, '01-loaded');
+});
+
+test('Step executes one instruction per click', async (page) => {
+  await click(page, 'step', 3);
+  expectEq(await text(page, 'instret'), '3', 'instret');
+  expectEq(await text(page, 'pc'), '0x80000006', 'pc');
+  expectEq(await text(page, 'reg-x10'), '0x0000000a', 'a0');
+  expectEq(await text(page, 'reg-x5'), '0x0000000a', 't0');
+  expect((await text(page, 'disasm-current')).includes('80000006'), 'disasm-current follows the pc');
+  const changed = await page.locator(`.reg.changed ${tid('reg-x10')}`).count();
+  expectEq(changed, 1, 'a0 highlighted as changed');
+  await shot(page, '02-stepped');
+});
+
+test('Run finishes the loop with PASS; Reset restores', async (page) => {
+  await click(page, 'run');
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === 'halted', tid('run-state'));
+  expect((await text(page, 'exit')).includes('PASS'), `exit = ${await text(page, 'exit')}`);
+  expectEq(await text(page, 'reg-x10'), '0x00000037', 'a0 = 55');
+  expect(await page.locator(tid('run')).isDisabled(), 'Run is disabled once halted');
+  expect((await text(page, 'last-trap')).startsWith('not tracked while running'), `last-trap = ${await text(page, 'last-trap')}`);
+  await shot(page, '03-halted-pass');
+  await click(page, 'reset');
+  expectEq(await text(page, 'pc'), '0x80000000', 'pc after reset');
+  expectEq(await text(page, 'instret'), '0', 'instret after reset');
+  expectEq(await text(page, 'reg-x10'), '0x00000000', 'a0 after reset');
+  expectEq(await text(page, 'run-state'), 'paused', 'run-state after reset');
+});
+
+test('trap example names ecall and illegal instruction', async (page) => {
+  await select(page, 'traps');
+  const seen = [];
+  for (let i = 0; i < 60 && seen.length < 2; i++) {
+    await click(page, 'step');
+    const t = await text(page, 'last-trap');
+    if (t !== 'none' && t !== seen[seen.length - 1]) {
+      seen.push(t);
+      await shot(page, `04-trap-${seen.length}`);
+    }
+  }
+  expectEq(seen.length, 2, `traps seen: ${JSON.stringify(seen)}`);
+  expect(/^environment call from M-mode at 0x8000[0-9a-f]{4} \(tval 0x00000000\) -> M-mode handler$/.test(seen[0]), seen[0]);
+  expect(/^illegal instruction at 0x8000[0-9a-f]{4} \(tval 0x00000000\) -> M-mode handler$/.test(seen[1]), seen[1]);
+  expect((await text(page, 'disasm-current')).length > 0, 'disassembly shown in the handler');
+  expectEq(await text(page, 'csr-mcause'), '0x00000002', 'mcause after the illegal instruction');
+});
+
+test('paging example goes M -> S -> U with the disassembly following the virtual pc', async (page) => {
+  await select(page, 'paging');
+  let modes = 'M';
+  for (let i = 0; i < 120 && !modes.endsWith('U'); i++) {
+    await click(page, 'step');
+    const p = await text(page, 'privilege');
+    if (!modes.endsWith(p)) modes += p;
+  }
+  expectEq(modes, 'MSU', 'privilege sequence');
+  expectEq(await text(page, 'pc'), '0x00400000', 'user pc');
+  expect((await text(page, 'csr-satp')).startsWith('0x8'), `satp = ${await text(page, 'csr-satp')} has MODE = Sv32`);
+  expect((await text(page, 'disasm-current')).includes('li'), `disasm-current = ${await text(page, 'disasm-current')}`);
+  await shot(page, '05-user-mode');
+  await click(page, 'run');
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === 'halted', tid('run-state'));
+  expect((await text(page, 'exit')).includes('PASS'), `exit = ${await text(page, 'exit')}`);
+  expectEq(await text(page, 'privilege'), 'S', 'privilege at the end');
+});
+
+test('Run shows live speed, Pause stops it', async (page) => {
+  await select(page, 'primes');
+  await click(page, 'run');
+  await page.waitForTimeout(800);
+  expectEq(await text(page, 'run-state'), 'running', 'run-state');
+  const a = await instret(page);
+  await page.waitForTimeout(700);
+  const b = await instret(page);
+  expect(b > a && a > 0, `instret grows while running: ${a} then ${b}`);
+  const ips = await text(page, 'ips');
+  expect(/[0-9.]+ [kM]? ?instr\/s/.test(ips), `ips = ${ips}`);
+  await shot(page, '06-running');
+  await click(page, 'pause');
+  expectEq(await text(page, 'run-state'), 'paused', 'run-state after pause');
+  const c = await instret(page);
+  await page.waitForTimeout(400);
+  expectEq(await instret(page), c, 'instret after pause');
+  console.log(`      (speed while running: ${ips})`);
+});
+
+test('a file that is not an ELF shows a load error, not a crash', async (page) => {
+  await page.locator(tid('open-elf')).setInputFiles({
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('this is not an ELF file'),
+  });
+  await page.waitForSelector(tid('load-error'));
+  const message = await text(page, 'load-error');
+  expect(message.startsWith('notes.txt: not a loadable RISC-V ELF'), `load-error = ${message}`);
+  expect(await page.locator(tid('step')).isDisabled(), 'Step disabled without a program');
+  await shot(page, '07-load-error');
+  await select(page, 'sum');
+  expectEq(await page.locator(tid('load-error')).count(), 0, 'error cleared by loading an example');
+  await click(page, 'step');
+  expectEq(await text(page, 'instret'), '1', 'the example runs again');
+});
+
+test('a real ELF file loads through the file picker', async (page) => {
+  await page.locator(tid('open-elf')).setInputFiles(join(root, 'static', 'examples', 'factorial.elf'));
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('factorial.elf'), tid('program'));
+  await click(page, 'run');
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === 'halted', tid('run-state'));
+  expectEq(await text(page, 'reg-x10'), '0x000002d0', 'a0 = 720');
+});
+
+test('narrow screens reflow without horizontal scrolling', async (page) => {
+  await page.setViewportSize({ width: 420, height: 900 });
+  await click(page, 'step', 2);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow <= 0, `page is ${overflow}px wider than the viewport`);
+  await shot(page, '08-narrow');
+});
+
+// ---- runner ----
+async function main() {
+  try {
+    await stat(join(dist, 'index.html'));
+  } catch {
+    console.error('e2e: dist/index.html missing: run `trunk build --release` first');
+    process.exit(2);
+  }
+  await mkdir(shots, { recursive: true });
+  for (const old of await readdir(shots)) {
+    if (old.endsWith('.png')) await rm(join(shots, old));
+  }
+  const { server, url } = await serve();
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const { name, fn } of tests) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15000);
+      const errors = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') errors.push(`console error: ${msg.text()}`);
+      });
+      page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+      try {
+        await page.goto(url);
+        await page.waitForSelector(tid('pc'));
+        await fn(page);
+        expect(errors.length === 0, errors.join('\n'));
+        passed++;
+        console.log(`  ok    ${name}`);
+      } catch (err) {
+        failed++;
+        console.log(`  FAIL  ${name}\n        ${String(err.message ?? err).split('\n').join('\n        ')}`);
+        await shot(page, `fail-${tests.findIndex((t) => t.name === name)}`).catch(() => {});
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  console.log(`e2e: ${passed} passed, ${failed} failed (screenshots in target/e2e/)`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((err) => {
+  console.error(err);
+  console.log('e2e: 0 passed, 1 failed');
+  process.exit(1);
+});
