@@ -314,9 +314,11 @@ impl Platform for SystemBus {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn is_device(&self, paddr: u32) -> bool {
-        paddr.wrapping_sub(Clint::BASE) < Clint::SIZE && self.clint.is_some()
+        // The range test alone on the hot path (every load and store asks); whether the machine
+        // has a CLINT is looked up out of line, only for addresses in its window.
+        paddr.wrapping_sub(Clint::BASE) < Clint::SIZE && has_clint(self)
     }
 
     fn watch_code(&mut self, ppn: u32) -> bool {
@@ -346,6 +348,13 @@ impl Platform for SystemBus {
     fn take_tohost(&mut self) -> Option<u32> {
         SystemBus::take_tohost(self)
     }
+}
+
+/// Whether `bus` has a CLINT (see `is_device`).
+#[cold]
+#[inline(never)]
+fn has_clint(bus: &SystemBus) -> bool {
+    bus.clint.is_some()
 }
 
 /// The register an instruction writes, if any (never `x0`).

@@ -57,9 +57,9 @@ impl Fetched {
     }
 }
 
-/// One decoded slot. `len == 0` marks a slot that is empty or holds bits that are not a valid
-/// instruction (then `instruction` is a placeholder); the hot path tests `len` in memory and copies
-/// `instruction` only for valid slots, which keeps it out of `Option` re-packing.
+/// One decoded slot. `len == 0` (and `hot == Slot::EMPTY_CODE`) marks an empty slot (then
+/// `instruction` is a placeholder); the hot path dispatches on `hot` in memory and copies the
+/// fields of `instruction` only for valid slots, which keeps it out of `Option` re-packing.
 #[derive(Clone, Copy, Debug)]
 pub struct Slot {
     /// The decoded instruction (a placeholder when `len == 0`).
@@ -68,16 +68,21 @@ pub struct Slot {
     pub bits: u32,
     /// Encoded length: 2 or 4; 0 for empty or undecodable.
     pub len: u8,
-    /// The flat operation code for the hot path's single dispatch (see `exec::hot_op`).
+    /// The flat operation code for the hot path's single dispatch (see `exec::hot_op`);
+    /// [`Slot::EMPTY_CODE`] for an empty slot.
     pub hot: u8,
 }
 
 impl Slot {
+    /// The flat operation code of an empty slot. The hot path's dispatch declines it in its jump
+    /// table, so an empty slot costs no separate test of `len` on every fetch.
+    pub const EMPTY_CODE: u8 = u8::MAX;
+
     const EMPTY: Slot = Slot {
         instruction: Instruction::FenceI,
         bits: 0,
         len: 0,
-        hot: 0,
+        hot: Slot::EMPTY_CODE,
     };
 }
 

@@ -18,7 +18,7 @@
 //! `branch`, `load_op`, `store_op`) that `Hart::execute` calls, so every instruction still has
 //! one meaning; a test checks both paths agree for every code.
 
-use super::cache::Fetched;
+use super::cache::{Fetched, Slot};
 use super::csr::CsrAccessError;
 use super::hart::{Hart, MemAccess, Observation, Platform};
 use super::instruction::{
@@ -151,6 +151,7 @@ impl Hart {
                     return Err(Trap::new(Exception::LoadAddressMisaligned, vaddr));
                 }
                 let paddr = self.translate(bus, vaddr, AccessType::Load)?;
+                self.before_access(bus, paddr);
                 let value = bus
                     .read(paddr, AccessSize::Word)
                     .map_err(|_| Trap::new(Exception::LoadAccessFault, vaddr))?;
@@ -176,6 +177,7 @@ impl Hart {
                     Some(reserved) => {
                         let paddr = self.translate(bus, vaddr, AccessType::Store)?;
                         if reserved == paddr {
+                            self.before_access(bus, paddr);
                             let value = self.reg(rs2);
                             bus.write(paddr, AccessSize::Word, value)
                                 .map_err(|_| Trap::new(Exception::StoreAccessFault, vaddr))?;
@@ -207,6 +209,7 @@ impl Hart {
                 }
                 let paddr = self.translate(bus, vaddr, AccessType::Store)?;
                 let fault = Trap::new(Exception::StoreAccessFault, vaddr);
+                self.before_access(bus, paddr);
                 let old = bus.read(paddr, AccessSize::Word).map_err(|_| fault)?;
                 let operand = self.reg(rs2);
                 let new = match kind {
@@ -249,11 +252,20 @@ impl Hart {
         bus: &mut B,
         obs: &mut Observation,
     ) -> Option<Result<(), Trap>> {
-        use Instruction::{Branch, Load, Op, OpImm, Store};
+        self.execute_slot::<B, OBS, false>(bus, obs)
+    }
+
+    /// [`Hart::execute_cached`], with `BATCH` also declining (`None`) CSR instructions: the batched
+    /// run loop ([`Hart::run`]) counts retired instructions late, so it must not run an
+    /// instruction that can read or write the counters (see `Hart::run_batch`).
+    #[inline(always)]
+    pub(crate) fn execute_slot<B: Platform, const OBS: bool, const BATCH: bool>(
+        &mut self,
+        bus: &mut B,
+        obs: &mut Observation,
+    ) -> Option<Result<(), Trap>> {
+        use Instruction::{Branch, Csr, Load, Op, OpImm, Store};
         let slot = self.cache.fetch(self.pc)?;
-        if slot.len == 0 {
-            return None;
-        }
         let len = slot.len;
         if OBS {
             obs.fetched = Some(Fetched {
@@ -343,6 +355,8 @@ impl Hart {
                     rs1, rs2, offset, ..
                 },
             ) => self.store_op::<B, OBS>(bus, StoreKind::Byte, rs1, rs2, offset, len, obs),
+            (Slot::EMPTY_CODE, _) => return None,
+            (_, Csr { .. }) if BATCH => return None,
             _ => {
                 let (instruction, bits) = (slot.instruction, slot.bits);
                 self.execute::<B, OBS>(bus, instruction, len, bits, obs)
@@ -472,6 +486,7 @@ impl Hart {
             return Err(Trap::new(Exception::LoadAddressMisaligned, vaddr));
         }
         let paddr = self.translate(bus, vaddr, AccessType::Load)?;
+        self.before_access(bus, paddr);
         let value = bus
             .read(paddr, size)
             .map_err(|_| Trap::new(Exception::LoadAccessFault, vaddr))?;
@@ -500,6 +515,7 @@ impl Hart {
             return Err(Trap::new(Exception::StoreAddressMisaligned, vaddr));
         }
         let paddr = self.translate(bus, vaddr, AccessType::Store)?;
+        self.before_access(bus, paddr);
         bus.write(paddr, size, value)
             .map_err(|_| Trap::new(Exception::StoreAccessFault, vaddr))?;
         if OBS {
@@ -517,6 +533,16 @@ impl Hart {
         }
         self.after_store(bus, paddr);
         Ok(())
+    }
+
+    /// Before a data access reaches physical address `paddr`: a device (the CLINT shows `mtime`
+    /// and decides the timer interrupt) must see the instructions the run loop's current batch
+    /// retired so far, so they are counted first (see `Hart::run_batch`).
+    #[inline(always)]
+    fn before_access<B: Platform>(&mut self, bus: &mut B, paddr: u32) {
+        if bus.is_device(paddr) {
+            self.settle(bus);
+        }
     }
 
     /// Zicsr (Unprivileged ISA chapter 9): `csrrw` always writes and reads only when `rd != x0`
@@ -571,9 +597,9 @@ fn jump_check(target: u32) -> Result<(), Trap> {
     }
 }
 
-/// The flat operation code [`Hart::execute_hot`] dispatches on (0: handled by
+/// The flat operation code [`Hart::execute_slot`] dispatches on (0: handled by
 /// [`Hart::execute`]), computed once when an instruction enters the decode cache. The list is the
-/// frequent instructions of compiled code; the codes must match the arms of `execute_hot`.
+/// frequent instructions of compiled code; the codes must match the arms of `execute_slot`.
 pub(crate) fn hot_op(instruction: &Instruction) -> u8 {
     match *instruction {
         Instruction::OpImm { kind, .. } => match kind {

@@ -169,8 +169,9 @@ impl Memory {
     }
 
     /// Reads `size` bytes at `addr`, little-endian, zero-extended. The fast path of [`Bus::read`];
-    /// usable through a shared reference (views, debuggers).
-    #[inline]
+    /// usable through a shared reference (views, debuggers). Inlined into the bus (see
+    /// `SystemBus`'s `Bus` impl): the rare cases go to the out-of-line `read_slow`.
+    #[inline(always)]
     pub fn read(&self, addr: u32, size: AccessSize) -> Result<u32, BusFault> {
         if let Some(chunk) = &self.chunks[(addr >> CHUNK_SHIFT) as usize] {
             let slot = (addr >> PAGE_SHIFT) as usize & (PAGES_PER_CHUNK - 1);
@@ -184,8 +185,8 @@ impl Memory {
     }
 
     /// Writes the low `size` bytes of `value` at `addr`, little-endian. The fast path of
-    /// [`Bus::write`].
-    #[inline]
+    /// [`Bus::write`], inlined like [`Memory::read`]; the rare cases go to `write_slow`.
+    #[inline(always)]
     pub fn write(&mut self, addr: u32, size: AccessSize, value: u32) -> Result<(), BusFault> {
         if let Some(chunk) = &mut self.chunks[(addr >> CHUNK_SHIFT) as usize] {
             // Only a chunk and page owned by this Memory alone take the fast path; shared ones
