@@ -404,6 +404,22 @@ mod tests {
         m
     }
 
+    /// The last trap is kept on the fast path too, so a UI can name it after a Run.
+    #[test]
+    fn last_trap_is_kept_by_run() {
+        // addi x6,x6,1; 0x00000000 (illegal); the handler spins.
+        let mut m = program(&[enc::addi(6, 6, 1), 0]);
+        m.write_bytes(HANDLER, &words(&[enc::jal(0, 0)])).unwrap();
+        assert_eq!(m.hart.last_trap(), None);
+        assert_eq!(m.run(100), RunExit::StepLimit);
+        let trap = m.hart.last_trap().unwrap();
+        assert_eq!(
+            trap.cause,
+            TrapCause::Exception(Exception::IllegalInstruction)
+        );
+        assert_eq!((trap.epc, trap.tval, trap.delivered), (RAM + 4, 0, true));
+    }
+
     /// `x5` iterations of: x6 += 1; x7 += x6; mem[x8] = x7; x9 = mem[x8]; then tohost = x6.
     fn counted_loop(data: u32, tohost: u32, n: u32) -> Machine {
         let mut m = program(&[

@@ -174,6 +174,8 @@ pub struct Hart {
     pub(crate) attention: bool,
     /// In `wfi`, waiting for an interrupt.
     pub(crate) waiting: bool,
+    /// The last trap taken or returned to the host, on either run path (for the UI's status line).
+    last_trap: Option<TrapRecord>,
     /// Instructions per `mtime` tick (0: `mtime` does not advance).
     mtime_divider: u32,
     /// Retired instructions left until the next `mtime` tick.
@@ -218,6 +220,7 @@ impl Hart {
             },
             attention: true,
             waiting: false,
+            last_trap: None,
             mtime_divider: 0,
             mtime_countdown: u32::MAX,
             counters_plain: true,
@@ -300,6 +303,12 @@ impl Hart {
     /// Cycles (`mcycle`): one per step, whether it retired an instruction or took a trap.
     pub fn cycle(&self) -> u64 {
         self.csrs.mcycle
+    }
+
+    /// The last trap this hart took (or, with traps not delivered, returned to the host), on the
+    /// single-step path and the fast path alike. Traps are rare, so keeping it costs nothing.
+    pub fn last_trap(&self) -> Option<TrapRecord> {
+        self.last_trap
     }
 
     /// Whether the hart is stalled in `wfi`.
@@ -600,14 +609,16 @@ impl Hart {
         self.waiting = false;
         self.translation_changed();
         self.attention = true;
-        TrapRecord {
+        let record = TrapRecord {
             cause,
             tval,
             epc,
             from,
             to,
             delivered: true,
-        }
+        };
+        self.last_trap = Some(record);
+        record
     }
 
     /// `mret` (section 3.3.2): privilege from MPP, MIE from MPIE, MPIE = 1, MPP = U, and MPRV
@@ -788,15 +799,17 @@ impl Hart {
     }
 
     /// The record of a trap the machine returns to the host instead of taking.
-    fn undelivered(&self, cause: TrapCause, tval: u32) -> TrapRecord {
-        TrapRecord {
+    fn undelivered(&mut self, cause: TrapCause, tval: u32) -> TrapRecord {
+        let record = TrapRecord {
             cause,
             tval,
             epc: self.pc,
             from: self.privilege,
             to: self.trap_target(cause),
             delivered: false,
-        }
+        };
+        self.last_trap = Some(record);
+        record
     }
 
     /// An exception from the current instruction: take it, or return it to the host.
