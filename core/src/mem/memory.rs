@@ -14,14 +14,11 @@
 //! page only, so the original never sees it.
 //!
 //! # Telling the hart which code was overwritten
-//! Two cheap mechanisms, both updated on every write (bus stores and [`Memory::load_bytes`]):
-//! - [`Memory::page_generation`]: a per-page counter incremented on every write to the page. A cache
-//!   can remember the generation it decoded a page at and compare later.
-//! - [`Memory::watch_code`] / [`Memory::code_epoch`] / [`Memory::take_written_code`]: the decode cache
-//!   marks each physical page it decodes from. The first write to a watched page afterwards unwatches
-//!   it, queues its page number and increments `code_epoch`. The hart compares `code_epoch()` (one
-//!   field load) with the value it saw last, and only when it changed drains `take_written_code()` to
-//!   invalidate those pages. This is what makes self-modifying code and program loading safe with a
+//! [`Memory::watch_code`] / [`Memory::code_epoch`] / [`Memory::take_written_code`], updated on every
+//! write (bus stores and [`Memory::load_bytes`]): the decode cache marks each physical page it decodes
+//! from. The first write to a watched page afterwards unwatches it, queues its page number and
+//! increments `code_epoch`. The hart compares `code_epoch()` (one field load) with the value it saw
+//! last, and only when it changed drains `take_written_code()` to invalidate those pages. This is what makes self-modifying code and program loading safe with a
 //!   decode cache at no cost to the hot path.
 
 use super::{AccessSize, Bus, BusFault};
@@ -76,8 +73,6 @@ impl Region {
 struct Chunk {
     /// `None`: no RAM here (a bus fault). `Some(zero page)`: RAM never written. Otherwise the page.
     pages: [Option<Rc<Page>>; PAGES_PER_CHUNK],
-    /// Per-page write counters (see [`Memory::page_generation`]).
-    generation: [u32; PAGES_PER_CHUNK],
     /// Pages the decode cache asked about (see [`Memory::watch_code`]).
     watched: [bool; PAGES_PER_CHUNK],
 }
@@ -196,7 +191,6 @@ impl Memory {
                 if !chunk.watched[slot] {
                     if let Some(page) = chunk.pages[slot].as_mut().and_then(Rc::get_mut) {
                         if store(page, (addr & OFFSET_MASK) as usize, size, value) {
-                            chunk.generation[slot] = chunk.generation[slot].wrapping_add(1);
                             return Ok(());
                         }
                     }
@@ -265,7 +259,7 @@ impl Memory {
     }
 
     /// The page `ppn` for writing, after the copy-on-write copies and bookkeeping that a write
-    /// implies (generation bump, code watch). `None` when the page is not RAM.
+    /// implies (the code watch). `None` when the page is not RAM.
     fn page_mut(&mut self, ppn: u32) -> Option<&mut Page> {
         if ppn >= (CHUNKS * PAGES_PER_CHUNK) as u32 || !self.is_ram_page(ppn) {
             return None;
@@ -281,7 +275,6 @@ impl Memory {
         if Rc::ptr_eq(page, &self.zero) {
             self.allocated += 1;
         }
-        chunk.generation[slot] = chunk.generation[slot].wrapping_add(1);
         if chunk.watched[slot] {
             chunk.watched[slot] = false;
             self.code_epoch = self.code_epoch.wrapping_add(1);
@@ -294,7 +287,6 @@ impl Memory {
     fn new_chunk(&self, chunk_index: usize) -> Chunk {
         let mut chunk = Chunk {
             pages: [const { None }; PAGES_PER_CHUNK],
-            generation: [0; PAGES_PER_CHUNK],
             watched: [false; PAGES_PER_CHUNK],
         };
         let first = (chunk_index * PAGES_PER_CHUNK) as u32;
@@ -431,15 +423,6 @@ impl Memory {
             }
         }
         h
-    }
-
-    /// A counter incremented (wrapping) on every write to page `ppn`; 0 for a page never written and
-    /// for addresses that are not RAM.
-    pub fn page_generation(&self, ppn: u32) -> u32 {
-        match self.chunks.get(ppn as usize / PAGES_PER_CHUNK) {
-            Some(Some(chunk)) => chunk.generation[ppn as usize % PAGES_PER_CHUNK],
-            _ => 0,
-        }
     }
 
     /// Asks to be told about the next write to page `ppn` (the decode cache calls this for every
@@ -692,20 +675,6 @@ mod tests {
             .is_err());
         assert!(m.is_ram(0xffff_ffff) && !m.is_ram(0xffff_efff));
         assert_eq!(m.regions().len(), 2);
-    }
-
-    #[test]
-    fn page_generation_counts_writes() {
-        let mut m = mem();
-        assert_eq!(m.page_generation(0x80000), 0);
-        m.write(0x8000_0000, Word, 1).unwrap();
-        m.write(0x8000_0004, Byte, 1).unwrap(); // fast path
-        m.load_bytes(0x8000_0ffe, &[1, 2, 3]).unwrap();
-        assert_eq!(m.page_generation(0x80000), 3);
-        assert_eq!(m.page_generation(0x80001), 1);
-        assert_eq!(m.page_generation(0x80002), 0);
-        assert_eq!(m.page_generation(0), 0);
-        assert_eq!(m.page_generation(u32::MAX), 0);
     }
 
     #[test]
