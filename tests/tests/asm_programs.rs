@@ -333,12 +333,13 @@ fn every_program_has_a_test() -> Result<(), String> {
     }
 }
 
-/// The same programs through the command line: `snowrv run --env bare` exits 0 for a pass and with
-/// the case number for a failure. Builds the binary with cargo if it is not there yet.
+/// Every program again through the command line: `snowrv run --env bare` exits 0 for a pass (and
+/// with the case number for a failure). The binary is built by cargo if it is not current.
 #[test]
 fn programs_run_through_the_cli() -> Result<(), String> {
     let binary = snowrv_tests::snowrv_binary();
-    for (name, env) in [("rv32ui-alu", Env::P), ("rv32mi-exceptions", Env::P)] {
+    let mut failures = Vec::new();
+    for &(name, env) in PROGRAMS {
         let elf = build(name, env, "cli")?;
         let output = Command::new(binary)
             .args(["run", "--env", "bare", "--max-steps"])
@@ -347,7 +348,7 @@ fn programs_run_through_the_cli() -> Result<(), String> {
             .output()
             .map_err(|e| format!("{}: {e}", binary.display()))?;
         if output.status.code() != Some(0) {
-            return Err(format!(
+            failures.push(format!(
                 "snowrv run --env bare {}: exit {:?}\nstdout: {}\nstderr: {}",
                 elf.display(),
                 output.status.code(),
@@ -356,7 +357,11 @@ fn programs_run_through_the_cli() -> Result<(), String> {
             ));
         }
     }
-    Ok(())
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
 }
 
 /// The committed bench workloads (`static/bench/*.elf`).
