@@ -15,6 +15,9 @@
 //!   Both share the one executor.
 //! - [`linux`]: a static Linux program's system calls serviced without I/O: output is collected,
 //!   input is handed in.
+//! - [`playground`]: the one type front-ends hold. [`playground::Playground::apply`] takes a
+//!   [`playground::Command`] (load, step, step back, run a slice, reset); events are drained after
+//!   each command; read-only views serve every panel; checkpoints make stepping backwards exact.
 //!
 //! Rules: no wall clock, no I/O, no panics on anything a user or a guest program does.
 
@@ -31,3 +34,4 @@ pub mod elf;
 pub mod linux;
 pub mod machine;
 pub mod mem;
+pub mod playground;

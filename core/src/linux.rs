@@ -1,7 +1,7 @@
 //! A Linux user-mode environment for RV32 programs, sans I/O: what `qemu-riscv32` gives a static
 //! executable, as a value the host drives.
 //!
-//! The program runs in U-mode on a [`Machine`] built with [`MachineConfig::user`], where every
+//! The program runs in U-mode on a [`Machine`] built with [`MachineConfig::user`](crate::machine::MachineConfig::user), where every
 //! exception stops the run and comes back as [`RunExit::Trap`]. [`LinuxEnv`] plays the kernel:
 //! - [`LinuxEnv::new`] lays out the initial stack as the kernel's `create_elf_tables` does (Linux
 //!   `fs/binfmt_elf.c`): `argc`, the `argv` pointers, `NULL`, the `envp` pointers, `NULL`, the

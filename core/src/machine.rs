@@ -270,17 +270,25 @@ impl Machine {
     /// Runs up to `max_steps` steps on the fast path (decode cache, same executor as
     /// [`Machine::step`]): `run(n)` leaves the machine exactly as `n` calls of `step` would.
     pub fn run(&mut self, max_steps: u64) -> RunExit {
+        self.run_counted(max_steps).0
+    }
+
+    /// [`Machine::run`], also returning how many steps it executed (each an instruction retired,
+    /// trapped, or an interrupt taken, as [`Machine::step`] counts them): `max_steps` unless the
+    /// run stopped early.
+    pub fn run_counted(&mut self, max_steps: u64) -> (RunExit, u64) {
         self.hart.attention = true;
-        let (exit, _) = self
+        let (exit, steps) = self
             .hart
             .run(&mut self.bus, max_steps, self.config.deliver_traps);
-        match exit {
+        let exit = match exit {
             RunExit::StepLimit => self
                 .bus
                 .take_tohost()
                 .map_or(RunExit::StepLimit, RunExit::ToHost),
             other => other,
-        }
+        };
+        (exit, steps)
     }
 }
 

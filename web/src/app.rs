@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::components::{Csrs, Disasm, Registers, Status, Toolbar};
 use crate::state::{Action, Playground, RunState};
-use crate::view::{self, describe_exit, describe_trap, disasm_window};
+use crate::view;
 
 /// Disassembly lines shown, and how many of them come before the pc.
 const DISASM_LINES: usize = 20;
@@ -54,33 +54,23 @@ pub fn app() -> Html {
         })
     };
 
-    let machine = session.machine();
-    let regs = machine.map(view::registers).unwrap_or([0; 32]);
-    let pc = machine.map(|m| m.hart.pc()).unwrap_or(0);
-    let privilege = machine
-        .map(|m| view::privilege_letter(m.hart.privilege()))
-        .unwrap_or("M");
-    let instret = machine.map(|m| m.hart.instret()).unwrap_or(0);
-    let lines = Rc::new(
-        machine
-            .map(|m| disasm_window(m, pc, DISASM_BEFORE, DISASM_LINES))
-            .unwrap_or_default(),
-    );
-    let csrs = machine.map(view::csrs).unwrap_or_default();
-    let last_trap = session.last_trap().map(describe_trap).or_else(|| {
-        session
-            .traps_unseen()
-            .then(|| String::from("not tracked while running (Step shows each trap)"))
-    });
-    let exit = session
-        .exit()
-        .and_then(describe_exit)
-        .map(|e| (e.passed, e.message));
+    let sim = session.sim();
+    let hart = sim.hart();
+    let loaded = hart.is_some();
+    let regs = hart.map_or([0; 32], |h| h.regs);
+    let changed = hart.map_or(0, |h| h.changed);
+    let pc = hart.map_or(0, |h| h.pc);
+    let privilege = hart.map_or("M", |h| view::privilege_letter(h.privilege));
+    let instret = hart.map_or(0, |h| h.instret);
+    let lines = Rc::new(sim.disasm(DISASM_BEFORE, DISASM_LINES));
+    let csrs = sim.csrs();
+    let last_trap = loaded.then(|| sim.last_trap().describe());
+    let exit = sim.halt().map(|h| (h.passed(), h.describe()));
     let summary = session
         .example
         .and_then(crate::examples::by_id)
         .map(|e| e.summary)
-        .unwrap_or(if machine.is_some() {
+        .unwrap_or(if loaded {
             "Your program, loaded at its ELF addresses."
         } else {
             "Not loaded: see the message below."
@@ -100,9 +90,11 @@ pub fn app() -> Html {
             </header>
             <Toolbar
                 run_state={run_state}
-                loaded={machine.is_some()}
+                {loaded}
+                can_back={sim.can_step_back()}
                 example={session.example}
                 onstep={action(Action::Step)}
+                onback={action(Action::StepBack)}
                 onrun={action(Action::Run)}
                 onpause={action(Action::Pause)}
                 onreset={action(Action::Reset)}
@@ -119,7 +111,7 @@ pub fn app() -> Html {
             <main class="panels">
                 <Disasm {lines} />
                 <div class="side">
-                    <Registers {regs} changed={session.changed()} {pc} {privilege} {instret} />
+                    <Registers {regs} {changed} {pc} {privilege} {instret} />
                     <Csrs {csrs} />
                 </div>
             </main>

@@ -1,9 +1,10 @@
 //! The SnowRV playground in the browser: a Yew app that drives `snowrv-core`.
 //!
-//! The crate is thin: [`state`] decides when to call the core (step, run a time slice, reset,
-//! load) and remembers what to show; [`view`] turns a machine into what the panels display;
-//! [`components`] are the panels; [`app`] wires them to the reducer and owns the run loop's
-//! clock. No instruction is interpreted here.
+//! The crate is thin: the simulation, its history (stepping back) and what every panel shows are
+//! the core's [`snowrv_core::playground::Playground`]. [`state`] turns clicks into its commands,
+//! drains its events and owns the clock (run slices, speed); [`view`] formats; [`components`] are
+//! the panels; [`app`] wires them to the reducer and drives the run loop's timer. No instruction
+//! is interpreted here.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]

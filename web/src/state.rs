@@ -1,31 +1,33 @@
-//! The playground's model and its transitions: a [`Session`] (one loaded program on one machine,
-//! with everything the panels show about it), the [`Action`]s a user or the run loop sends, and
-//! [`Playground`], the [`Reducible`] that Yew's `use_reducer` holds.
+//! The page's model and its transitions: a [`Session`] (the core's
+//! [`snowrv_core::playground::Playground`] plus what only the page cares about: the run state, the
+//! example picked, a load error, the run loop's slice size and speed), the [`Action`]s a user or
+//! the run loop sends, and [`Playground`], the [`Reducible`] that Yew's `use_reducer` holds.
+//!
+//! The simulation, its history (stepping back) and every view live in `snowrv-core`: this module
+//! turns actions into core commands, drains the core's events after each one, and owns the clock
+//! (slice sizes, instructions per second), as the core has none.
 //!
 //! Every transition goes through [`Playground::reduce`], so several clicks dispatched in the same
-//! tick each apply to the state the previous one left (a `use_state` copy would read a stale value
-//! and lose clicks). The session lives in an `Rc<RefCell<_>>` so a transition mutates the machine in
-//! place instead of cloning it; the reducer returns a fresh `Rc<Playground>` with a new
-//! [`Playground::version`] so Yew re-renders. The simulation itself is all in `snowrv-core`; this
-//! module only decides when to call it and remembers what to show.
+//! tick each apply to the state the previous one left. The session lives in an `Rc<RefCell<_>>` so
+//! a transition mutates the machine in place; the reducer returns a fresh `Rc<Playground>` with a
+//! new [`Playground::version`] so Yew re-renders.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use snowrv_core::playground::{Command, Event, Playground as Core, PlaygroundError};
 use yew::Reducible;
 
 use crate::examples::{self, Example, EXAMPLES};
-use crate::sim::{Image, Machine, MachineConfig, RunExit, TrapRecord};
-use crate::view;
 
-/// Whether the machine is running on its own.
+/// Whether the machine is running on its own (ruffle's `RunState`: the contract of the buttons).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum RunState {
-    /// Waiting for Step or Run.
+    /// Waiting for Step, Back or Run.
     Paused,
     /// Running in time slices ([`Action::Tick`]).
     Running,
-    /// The program ended (tohost, an undelivered trap, `wfi` forever); Reset starts it again.
+    /// The program ended (tohost, an undelivered trap, `wfi` forever); Back or Reset leave it.
     Halted,
 }
 
@@ -45,6 +47,8 @@ impl RunState {
 pub enum Action {
     /// Execute one instruction (pauses a running machine first).
     Step,
+    /// Go back to the state before the last instruction (pauses a running machine first).
+    StepBack,
     /// Start running in time slices.
     Run,
     /// Stop running.
@@ -74,30 +78,19 @@ pub const SLICE_TARGET_MS: f64 = 12.0;
 /// The window over which instructions per second are averaged.
 const IPS_WINDOW_MS: f64 = 500.0;
 
-/// One program loaded on one machine, and what the panels show about it.
+/// The core playground and what the page remembers beside it.
 #[derive(Clone, Debug)]
 pub struct Session {
     /// The program's name (an example's title or a file name).
     pub program: String,
     /// The example's id, or `None` for a user's file.
     pub example: Option<&'static str>,
-    /// The machine, or `None` when the program did not load.
-    machine: Option<Machine>,
-    /// The machine right after loading, for Reset (cheap to clone: memory pages are shared).
-    initial: Option<Machine>,
-    /// Why the program did not load.
+    /// The simulation.
+    sim: Core,
+    /// Why the last load failed (the previous program, if any, stays loaded).
     load_error: Option<String>,
     /// Running, paused or halted.
     run_state: RunState,
-    /// Bit `n` set when `xn` changed in the last step or slice.
-    changed: u32,
-    /// The last trap seen.
-    last_trap: Option<TrapRecord>,
-    /// Whether instructions ran on the fast path since the last trap shown, so traps may have
-    /// been taken that the playground did not see (`Machine::run` does not report them).
-    traps_unseen: bool,
-    /// Why the program stopped, once it has.
-    exit: Option<RunExit>,
     /// Instructions per slice.
     slice: u64,
     /// Instructions per second over the last window, while running.
@@ -114,45 +107,56 @@ impl Session {
         session
     }
 
-    /// Loads the ELF executable `bytes` called `name`. A file that does not parse or load gives a
-    /// session with [`Session::load_error`] set and no machine; it never panics.
+    /// Loads the ELF executable `bytes` called `name` into a new session. A file that does not
+    /// parse or load gives a session with [`Session::load_error`] set and nothing loaded.
     pub fn load(name: &str, bytes: &[u8]) -> Session {
-        let loaded = Image::parse(bytes)
-            .map_err(|e| format!("{name}: not a loadable RISC-V ELF: {e}"))
-            .and_then(|image| {
-                let mut machine = Machine::new(MachineConfig::bare());
-                machine
-                    .load_image(&image)
-                    .map(|()| machine)
-                    .map_err(|e| format!("{name}: could not load: {e}"))
-            });
-        let (machine, load_error) = match loaded {
-            Ok(machine) => (Some(machine), None),
-            Err(message) => (None, Some(message)),
-        };
-        Session {
+        let mut session = Session {
             program: String::from(name),
             example: None,
-            initial: machine.clone(),
-            machine,
-            load_error,
+            sim: Core::new(),
+            load_error: None,
             run_state: RunState::Paused,
-            changed: 0,
-            last_trap: None,
-            traps_unseen: false,
-            exit: None,
             slice: INITIAL_SLICE,
             ips: None,
             window: None,
+        };
+        session.open(name, bytes);
+        session
+    }
+
+    /// Loads `bytes` in place of the current program; on error the current program stays and
+    /// the error is shown. Returns whether it loaded.
+    fn open(&mut self, name: &str, bytes: &[u8]) -> bool {
+        let result = self.sim.apply(Command::Load {
+            name: String::from(name),
+            elf_bytes: bytes.to_vec(),
+        });
+        self.sim.take_events();
+        self.stop_clock();
+        match result {
+            Ok(()) => {
+                self.program = String::from(name);
+                self.example = None;
+                self.load_error = None;
+                self.run_state = RunState::Paused;
+                true
+            }
+            Err(e) => {
+                self.load_error = Some(e.to_string());
+                if self.run_state == RunState::Running {
+                    self.run_state = RunState::Paused;
+                }
+                false
+            }
         }
     }
 
-    /// The machine, if the program loaded.
-    pub fn machine(&self) -> Option<&Machine> {
-        self.machine.as_ref()
+    /// The simulation, for the panels' views.
+    pub fn sim(&self) -> &Core {
+        &self.sim
     }
 
-    /// Why the program did not load.
+    /// Why the last load failed.
     pub fn load_error(&self) -> Option<&str> {
         self.load_error.as_deref()
     }
@@ -160,27 +164,6 @@ impl Session {
     /// Running, paused or halted.
     pub fn run_state(&self) -> RunState {
         self.run_state
-    }
-
-    /// Bit `n` is set when register `xn` changed in the last step or run slice.
-    pub fn changed(&self) -> u32 {
-        self.changed
-    }
-
-    /// The last trap seen by Step, or the trap that stopped a run.
-    pub fn last_trap(&self) -> Option<&TrapRecord> {
-        self.last_trap.as_ref()
-    }
-
-    /// Whether a run went by since [`Session::last_trap`] was seen: traps taken during a run are
-    /// not reported one by one, so the page says so instead of showing a stale trap.
-    pub fn traps_unseen(&self) -> bool {
-        self.traps_unseen
-    }
-
-    /// Why the program stopped, once it has.
-    pub fn exit(&self) -> Option<&RunExit> {
-        self.exit.as_ref()
     }
 
     /// Instructions per second over the last measuring window, while running.
@@ -193,32 +176,47 @@ impl Session {
         self.slice
     }
 
+    /// Applies `command` and drains the core's events (sans-I/O: after every input, drain the
+    /// outputs). Returns the number of steps a run slice executed.
+    fn command(&mut self, command: Command) -> Result<u64, PlaygroundError> {
+        let result = self.sim.apply(command);
+        let mut ran = 0;
+        for event in self.sim.take_events() {
+            match event {
+                Event::Ran { steps } => ran = steps,
+                Event::Halted(_) => {
+                    self.run_state = RunState::Halted;
+                    self.stop_clock();
+                }
+                Event::SteppedBack { .. } | Event::Reset => {
+                    if self.run_state == RunState::Halted {
+                        self.run_state = RunState::Paused;
+                    }
+                }
+                Event::Loaded { .. } | Event::Stepped(_) | Event::TrapTaken(_) => {}
+            }
+        }
+        result.map(|()| ran)
+    }
+
     /// Executes one instruction.
     pub fn step(&mut self) {
         if self.run_state == RunState::Halted {
             return;
         }
-        self.run_state = RunState::Paused;
-        self.ips = None;
-        self.window = None;
-        let Some(machine) = self.machine.as_mut() else {
-            return;
-        };
-        let before = view::registers(machine);
-        let report = machine.step();
-        self.changed = changed_mask(&before, &view::registers(machine));
-        if let Some(trap) = report.trap {
-            self.last_trap = Some(trap);
-            self.traps_unseen = false;
-        }
-        if let Some(exit) = report.exit {
-            self.finish(exit);
-        }
+        self.pause();
+        let _refused_when_empty = self.command(Command::Step);
+    }
+
+    /// Goes back one instruction (a no-op at the start of the program).
+    pub fn step_back(&mut self) {
+        self.pause();
+        let _refused_at_start = self.command(Command::StepBack);
     }
 
     /// Starts running (a no-op when halted or not loaded).
     pub fn run(&mut self) {
-        if self.machine.is_some() && self.run_state == RunState::Paused {
+        if self.sim.is_loaded() && self.run_state == RunState::Paused {
             self.run_state = RunState::Running;
             self.window = None;
         }
@@ -229,50 +227,42 @@ impl Session {
         if self.run_state == RunState::Running {
             self.run_state = RunState::Paused;
         }
-        self.ips = None;
-        self.window = None;
+        self.stop_clock();
     }
 
     /// Puts the machine back as it was right after loading.
     pub fn reset(&mut self) {
-        self.machine = self.initial.clone();
+        let _refused_when_empty = self.command(Command::Reset);
         self.run_state = RunState::Paused;
-        self.changed = 0;
-        self.last_trap = None;
-        self.traps_unseen = false;
-        self.exit = None;
-        self.ips = None;
-        self.window = None;
+        self.stop_clock();
     }
 
-    /// Runs one slice of at most [`Session::slice`] instructions; returns how many retired.
+    /// Loads the example `id` (an unknown id changes nothing).
+    pub fn select_example(&mut self, id: &str) {
+        if let Some(example) = examples::by_id(id) {
+            if self.open(example.title, example.elf) {
+                self.example = Some(example.id);
+            }
+        }
+    }
+
+    /// Loads a user's ELF file.
+    pub fn load_elf(&mut self, name: &str, bytes: &[u8]) {
+        self.open(name, bytes);
+    }
+
+    /// Runs one slice of at most [`Session::slice`] instructions; returns how many executed.
     pub fn run_slice(&mut self) -> u64 {
         if self.run_state != RunState::Running {
             return 0;
         }
-        let Some(machine) = self.machine.as_mut() else {
-            return 0;
-        };
-        let before = view::registers(machine);
-        let instret = machine.hart.instret();
-        let exit = machine.run(self.slice);
-        let executed = machine.hart.instret().wrapping_sub(instret);
-        self.changed = changed_mask(&before, &view::registers(machine));
-        if executed > 0 {
-            self.last_trap = None;
-            self.traps_unseen = true;
-        }
-        if exit != RunExit::StepLimit {
-            if let RunExit::Trap(trap) = exit {
-                self.last_trap = Some(trap);
-                self.traps_unseen = false;
-            }
-            self.finish(exit);
-        }
-        executed
+        self.command(Command::Run {
+            max_instructions: self.slice,
+        })
+        .unwrap_or(0)
     }
 
-    /// Records that the last slice retired `executed` instructions between `start_ms` and
+    /// Records that the last slice executed `executed` instructions between `start_ms` and
     /// `end_ms` (wall clock, read by the caller): adapts the slice size and updates the
     /// instructions-per-second figure.
     pub fn record_slice(&mut self, executed: u64, start_ms: f64, end_ms: f64) {
@@ -292,22 +282,10 @@ impl Session {
         }
     }
 
-    fn finish(&mut self, exit: RunExit) {
-        self.exit = Some(exit);
-        self.run_state = RunState::Halted;
+    fn stop_clock(&mut self) {
         self.ips = None;
         self.window = None;
     }
-}
-
-/// Bit `n` set where `before[n] != after[n]`.
-fn changed_mask(before: &[u32; 32], after: &[u32; 32]) -> u32 {
-    before
-        .iter()
-        .zip(after)
-        .enumerate()
-        .filter(|(_, (b, a))| b != a)
-        .fold(0, |mask, (n, _)| mask | 1 << n)
 }
 
 /// The state Yew holds: the session and a version that changes on every transition.
@@ -344,22 +322,19 @@ impl Playground {
         self.session.try_borrow().ok()
     }
 
-    /// Applies `action` to the session in place.
+    /// Applies `action` to the session in place; `clock` reads the wall clock in milliseconds.
     pub fn apply(&self, action: Action, clock: &dyn Fn() -> f64) {
         let Ok(mut session) = self.session.try_borrow_mut() else {
             return;
         };
         match action {
             Action::Step => session.step(),
+            Action::StepBack => session.step_back(),
             Action::Run => session.run(),
             Action::Pause => session.pause(),
             Action::Reset => session.reset(),
-            Action::SelectExample(id) => {
-                if let Some(example) = examples::by_id(&id) {
-                    *session = Session::with_example(example);
-                }
-            }
-            Action::LoadElf { name, bytes } => *session = Session::load(&name, &bytes),
+            Action::SelectExample(id) => session.select_example(&id),
+            Action::LoadElf { name, bytes } => session.load_elf(&name, &bytes),
             Action::Tick => {
                 let start = clock();
                 let executed = session.run_slice();
@@ -400,10 +375,16 @@ mod tests {
         0.0
     }
 
+    fn instret(playground: &Playground) -> Option<u64> {
+        playground
+            .session()
+            .and_then(|s| s.sim().hart().map(|h| h.instret))
+    }
+
     #[test]
     fn garbage_is_a_load_error_not_a_panic() {
         let session = Session::load("junk.bin", b"not an elf at all");
-        assert!(session.machine().is_none());
+        assert!(!session.sim().is_loaded());
         let message = session.load_error().unwrap_or_default();
         assert!(
             message.starts_with("junk.bin: not a loadable RISC-V ELF"),
@@ -413,6 +394,7 @@ mod tests {
         let playground = Playground::new(session);
         for action in [
             Action::Step,
+            Action::StepBack,
             Action::Run,
             Action::Tick,
             Action::Pause,
@@ -423,114 +405,61 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_file_keeps_the_program_shown() {
+        let playground = Playground::default();
+        playground.apply(Action::Step, &fake_clock);
+        playground.apply(
+            Action::LoadElf {
+                name: String::from("notes.txt"),
+                bytes: b"hello".to_vec(),
+            },
+            &fake_clock,
+        );
+        let session = playground.session().unwrap();
+        assert!(session.load_error().is_some());
+        assert_eq!(session.example, Some("sum"));
+        assert_eq!(session.sim().hart().map(|h| h.instret), Some(1));
+    }
+
+    #[test]
     fn examples_load_at_their_entry_point() {
         for example in EXAMPLES {
             let session = Session::with_example(example);
             assert_eq!(session.load_error(), None, "{}", example.id);
-            let pc = session.machine().map(|m| m.hart.pc());
+            let pc = session.sim().hart().map(|h| h.pc);
             assert_eq!(pc, Some(0x8000_0000), "{}", example.id);
         }
     }
 
     #[test]
-    fn steps_count_and_reset_restores() {
+    fn steps_back_and_reset_restore() {
         let playground = Playground::default();
-        for _ in 0..3 {
+        for _ in 0..5 {
             playground.apply(Action::Step, &fake_clock);
         }
-        let instret = playground
-            .session()
-            .and_then(|s| s.machine().map(|m| m.hart.instret()));
-        assert_eq!(instret, Some(3));
+        playground.apply(Action::StepBack, &fake_clock);
+        playground.apply(Action::StepBack, &fake_clock);
+        assert_eq!(instret(&playground), Some(3));
         playground.apply(Action::Reset, &fake_clock);
+        assert_eq!(instret(&playground), Some(0));
+        // Back at the start does nothing.
+        playground.apply(Action::StepBack, &fake_clock);
         let session = playground.session();
-        let machine = session.as_ref().and_then(|s| s.machine());
-        assert_eq!(machine.map(|m| m.hart.instret()), Some(0));
-        assert_eq!(machine.map(|m| m.hart.pc()), Some(0x8000_0000));
+        let hart = session.as_ref().and_then(|s| s.sim().hart());
+        assert_eq!(hart.map(|h| (h.pc, h.instret)), Some((0x8000_0000, 0)));
     }
 
     #[test]
-    fn every_example_passes() {
-        for example in EXAMPLES {
-            // primes runs 440 million instructions: too slow in a debug build, so release only.
-            if cfg!(debug_assertions) && example.id == "primes" {
-                continue;
-            }
-            let mut session = Session::with_example(example);
-            session.run();
-            // Slices of 20 000: primes needs about 22 000 of them.
-            for _ in 0..40_000 {
-                if session.run_state() != RunState::Running {
-                    break;
-                }
-                session.run_slice();
-            }
-            assert_eq!(session.exit(), Some(&RunExit::ToHost(1)), "{}", example.id);
-            assert_eq!(session.run_state(), RunState::Halted);
-            let instret = session.machine().map(|m| m.hart.instret()).unwrap_or(0);
-            std::println!("{}: {instret} instructions", example.id);
+    fn back_from_a_halt_pauses() {
+        let mut session = Session::with_example(&EXAMPLES[0]);
+        session.run();
+        while session.run_state() == RunState::Running {
+            session.run_slice();
         }
-    }
-
-    #[test]
-    fn stepping_the_trap_example_reports_both_traps() {
-        let example = examples::by_id("traps").unwrap();
-        let mut session = Session::with_example(example);
-        let mut traps = Vec::new();
-        for _ in 0..200 {
-            session.step();
-            if let Some(trap) = session.last_trap() {
-                if traps.last() != Some(trap) {
-                    traps.push(*trap);
-                }
-            }
-            if session.exit().is_some() {
-                break;
-            }
-        }
-        assert_eq!(session.exit(), Some(&RunExit::ToHost(1)));
-        let words: Vec<String> = traps.iter().map(view::describe_trap).collect();
-        assert_eq!(words.len(), 2, "{words:?}");
-        assert!(
-            words[0].starts_with("environment call from M-mode at 0x8000"),
-            "{words:?}"
-        );
-        assert!(
-            words[1].starts_with("illegal instruction at 0x8000"),
-            "{words:?}"
-        );
-        assert!(
-            words[1].ends_with("(tval 0x00000000) -> M-mode handler"),
-            "{words:?}"
-        );
-    }
-
-    #[test]
-    fn stepping_the_paging_example_visits_s_and_u_mode() {
-        let example = examples::by_id("paging").unwrap();
-        let mut session = Session::with_example(example);
-        let mut modes = String::new();
-        for _ in 0..200 {
-            session.step();
-            let Some(machine) = session.machine() else {
-                break;
-            };
-            let letter = machine.hart.privilege().letter();
-            if !modes.ends_with(letter) {
-                modes.push_str(letter);
-            }
-            if machine.hart.privilege() == crate::sim::Privilege::User {
-                // The disassembly follows the pc through the page table.
-                let lines = view::disasm_window(machine, machine.hart.pc(), 6, 20);
-                let current = lines.iter().find(|l| l.current).map(|l| l.text.clone());
-                assert_ne!(current.as_deref(), Some("(no memory at the pc)"));
-            }
-            if session.exit().is_some() {
-                break;
-            }
-        }
-        assert_eq!(session.exit(), Some(&RunExit::ToHost(1)));
-        assert_eq!(modes, "MSUS");
+        assert_eq!(session.run_state(), RunState::Halted);
+        session.step_back();
+        assert_eq!(session.run_state(), RunState::Paused);
+        assert_eq!(session.sim().halt(), None);
     }
 
     #[test]
@@ -541,14 +470,5 @@ mod tests {
         assert!(session.slice() < INITIAL_SLICE);
         session.record_slice(session.slice(), 100.0, 600.0);
         assert!(session.ips().is_some());
-    }
-
-    #[test]
-    fn changed_mask_marks_differences() {
-        let before = [0u32; 32];
-        let mut after = before;
-        after[10] = 55;
-        after[5] = 1;
-        assert_eq!(changed_mask(&before, &after), (1 << 10) | (1 << 5));
     }
 }

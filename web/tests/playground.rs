@@ -99,6 +99,54 @@ async fn synchronous_clicks_all_count() {
     assert!(text(&root, "disasm-current").contains("80000006"));
 }
 
+/// What the register panel shows: pc, instret and x0..x31.
+fn hart_text(root: &Element) -> Vec<String> {
+    let mut out = vec![text(root, "pc"), text(root, "instret")];
+    out.extend((0..32).map(|n| text(root, &format!("reg-x{n}"))));
+    out
+}
+
+fn is_disabled(root: &Element, id: &str) -> bool {
+    by_testid(root, id).has_attribute("disabled")
+}
+
+#[wasm_bindgen_test]
+async fn back_undoes_steps() {
+    let root = mount();
+    settle().await;
+    assert!(
+        is_disabled(&root, "step-back"),
+        "Back is disabled at the start"
+    );
+    for _ in 0..3 {
+        click(&root, "step");
+    }
+    settle().await;
+    let three = hart_text(&root);
+    assert_eq!(three[1], "3");
+    click(&root, "step");
+    click(&root, "step");
+    settle().await;
+    assert_eq!(text(&root, "instret"), "5");
+    assert_ne!(hart_text(&root), three);
+    // Two clicks in one tick both count.
+    click(&root, "step-back");
+    click(&root, "step-back");
+    settle().await;
+    assert_eq!(hart_text(&root), three);
+    assert!(!is_disabled(&root, "step-back"));
+    for _ in 0..3 {
+        click(&root, "step-back");
+    }
+    settle().await;
+    assert_eq!(text(&root, "pc"), "0x80000000");
+    assert_eq!(text(&root, "instret"), "0");
+    assert!(
+        is_disabled(&root, "step-back"),
+        "Back is disabled back at the start"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn run_then_pause_stops_instret() {
     let root = mount();

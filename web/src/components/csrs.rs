@@ -3,13 +3,14 @@
 
 use yew::prelude::*;
 
-use crate::view::{hex32, CsrView};
+use crate::sim::CsrRow;
+use crate::view::hex32;
 
 /// Properties of [`Csrs`].
 #[derive(Properties, PartialEq)]
 pub struct CsrsProps {
-    /// The registers to show, from [`crate::view::csrs`].
-    pub csrs: Vec<CsrView>,
+    /// The registers to show, from the core's CSR view.
+    pub csrs: Vec<CsrRow>,
 }
 
 /// Trap and paging CSRs.

@@ -5,12 +5,13 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::view::{hex32, DisasmLine};
+use crate::sim::DisasmLine;
+use crate::view::hex32;
 
 /// Properties of [`Disasm`].
 #[derive(Properties, PartialEq)]
 pub struct DisasmProps {
-    /// The lines to show, from [`crate::view::disasm_window`].
+    /// The lines to show, from the core's disassembly view.
     pub lines: Rc<Vec<DisasmLine>>,
 }
 

@@ -3,14 +3,14 @@
 use yew::prelude::*;
 
 use crate::sim::Reg;
-use crate::view::hex32;
+use crate::view::{hex32, privilege_title};
 
 /// Properties of [`Registers`].
 #[derive(Properties, PartialEq)]
 pub struct RegistersProps {
     /// x0..x31.
     pub regs: [u32; 32],
-    /// Bit `n` set when `xn` changed in the last step or run slice.
+    /// Bit `n` set when `xn` changed in the last step, step back or run slice.
     pub changed: u32,
     /// The program counter.
     pub pc: u32,
@@ -23,11 +23,7 @@ pub struct RegistersProps {
 /// The hart's architectural state.
 #[function_component(Registers)]
 pub fn registers(props: &RegistersProps) -> Html {
-    let privilege_title = match props.privilege {
-        "M" => "Machine mode",
-        "S" => "Supervisor mode",
-        _ => "User mode",
-    };
+    let privilege_title = privilege_title(props.privilege);
     html! {
         <section class="panel registers" aria-label="Registers">
             <h2>{"Hart"}</h2>

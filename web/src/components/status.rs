@@ -10,7 +10,7 @@ pub struct StatusProps {
     pub run_state: &'static str,
     /// Instructions per second while running.
     pub ips: Option<f64>,
-    /// The last trap in words, if any.
+    /// The last trap in words (`none` when there was none), or `None` when nothing is loaded.
     pub last_trap: Option<String>,
     /// How the program ended: pass (`Some(true)`), fail (`Some(false)`), other (`None`), and the
     /// sentence.

@@ -1,4 +1,4 @@
-//! The toolbar: Step, Run, Pause, Reset, the example picker and "open an ELF file".
+//! The toolbar: Back, Step, Run, Pause, Reset, the example picker and "open an ELF file".
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -13,10 +13,14 @@ pub struct ToolbarProps {
     pub run_state: RunState,
     /// Whether a program is loaded (false after a load error).
     pub loaded: bool,
+    /// Whether there is an instruction to step back over (false at the program's start).
+    pub can_back: bool,
     /// The id of the example shown, or `None` for a user's file.
     pub example: Option<&'static str>,
     /// Step was clicked.
     pub onstep: Callback<()>,
+    /// Back was clicked.
+    pub onback: Callback<()>,
     /// Run was clicked.
     pub onrun: Callback<()>,
     /// Pause was clicked.
@@ -73,6 +77,12 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     html! {
         <nav class="toolbar" aria-label="Machine controls">
             <div class="buttons">
+                <button data-testid="step-back" class="btn" accesskey="b"
+                    title="Step back: undo the last instruction (access key B)"
+                    aria-label="Step back one instruction"
+                    disabled={!props.loaded || !props.can_back} onclick={click(&props.onback)}>
+                    {"◀ Back"}
+                </button>
                 <button data-testid="step" class="btn" title="Execute one instruction"
                     disabled={!props.loaded || halted} onclick={click(&props.onstep)}>
                     {"Step"}
