@@ -18,21 +18,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use snowrv_tests::{
-    build_user_program, c_dir, gcc, require_tool as require, scratch_dir, snowrv_binary as snowrv,
+    build_user_program, c_dir, gcc, require_tool as require, run_with_stdin, scratch_dir,
+    snowrv_binary as snowrv,
 };
 
 /// Runs `snowrv` with `args` and `stdin` and an empty environment.
 fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(snowrv())
-        .args(args)
-        .env_clear()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
+    run_with_stdin(Command::new(snowrv()).args(args), stdin)
 }
 
 fn stdout(o: &Output) -> String {

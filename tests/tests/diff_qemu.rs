@@ -14,11 +14,11 @@
 use snowrv_core::elf::Image;
 use snowrv_core::linux::{Handled, LinuxConfig, LinuxEnv, Outcome};
 use snowrv_core::machine::{Machine, MachineConfig, RunExit};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use snowrv_tests::{build_user_program, require_tool as require, scratch_dir};
+use snowrv_tests::{build_user_program, require_tool as require, run_with_stdin, scratch_dir};
 
 /// Step budget for one program (they all finish in well under a million instructions).
 const MAX_STEPS: u64 = 50_000_000;
@@ -48,17 +48,7 @@ struct Run {
 /// Runs `elf` under qemu-riscv32 with an empty environment.
 fn run_qemu(elf: &Path, args: &[&str], stdin: &[u8]) -> Run {
     require("qemu-riscv32");
-    let mut child = Command::new("qemu-riscv32")
-        .arg(elf)
-        .args(args)
-        .env_clear()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = run_with_stdin(Command::new("qemu-riscv32").arg(elf).args(args), stdin);
     use std::os::unix::process::ExitStatusExt;
     let status = match (output.status.code(), output.status.signal()) {
         (Some(code), _) => Status::Exited(code as u8),
