@@ -721,6 +721,38 @@ mod tests {
 
     use crate::machine::MachineConfig;
 
+    proptest::proptest! {
+        /// Any syscall number with any arguments (pointers anywhere, counts up to `u32::MAX`, a
+        /// break at the ends of the address space) returns a value or ends the program; nothing
+        /// panics, not even on overflow in a debug build.
+        #[test]
+        fn any_syscall_arguments_are_safe(
+            number in proptest::prop_oneof![
+                proptest::sample::select(vec![63u32, 64, 93, 94, 214]),
+                proptest::prelude::any::<u32>(),
+            ],
+            args in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::any::<u32>(),
+                    proptest::sample::select(vec![0u32, 1, 2, 0xffff_ffff, 0xffff_f000, 0x2_0000]),
+                ],
+                6,
+            ),
+            stdin in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+        ) {
+            // Two syscalls with the same registers (the second sees the first one's a0), then
+            // spin.
+            let (mut m, mut env) = boot(&program(&[ECALL, ECALL, SPIN], b""));
+            for (i, v) in args.iter().enumerate() {
+                m.hart.set_reg(Reg::new(10 + i as u8).unwrap(), *v);
+            }
+            m.hart.set_reg(Reg::A7, number);
+            env.push_stdin(&stdin);
+            env.close_stdin();
+            let _ = env.run(&mut m, 100);
+        }
+    }
+
     #[test]
     fn write_then_exit() {
         let code = [
