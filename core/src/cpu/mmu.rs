@@ -1158,7 +1158,7 @@ mod tests {
     /// Rough speed of the TLB-hit path: `cargo test --release -p snowrv-core mmu_hit_speed --
     /// --ignored --nocapture`.
     #[test]
-    #[ignore]
+    #[ignore = "speed measurement; run in release mode"]
     fn mmu_hit_speed() {
         extern crate std;
         let mut t = Tables::new();

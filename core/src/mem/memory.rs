@@ -741,7 +741,7 @@ mod tests {
     /// Rough speed of the RAM fast path: `cargo test --release -p snowrv-core memory_speed --
     /// --ignored --nocapture`.
     #[test]
-    #[ignore]
+    #[ignore = "speed measurement; run in release mode"]
     fn memory_speed() {
         extern crate std;
         let mut m = mem();

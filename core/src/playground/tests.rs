@@ -385,7 +385,7 @@ fn csr_rows_decode_their_values() {
 /// Timing of step-backs deep into a long run (release builds: `cargo test --release -p
 /// snowrv-core step_back_timing -- --ignored --nocapture`).
 #[test]
-#[ignore]
+#[ignore = "timing measurement of checkpoint overhead; run in release mode"]
 fn step_back_timing() {
     extern crate std;
     let mut m = fresh(PRIMES);
