@@ -9,7 +9,9 @@
 //! before the program runs (file not found, malformed ELF); 2 for bad command-line flags.
 
 mod bench;
+mod chain_bench;
 mod disasm;
+mod rpc;
 mod run;
 mod trace;
 
@@ -32,6 +34,10 @@ enum Command {
     Run(run::RunArgs),
     /// Measure the interpreter's speed (instructions per second) on built-in workloads.
     Bench(bench::BenchArgs),
+    /// Send one JSON-RPC 2.0 request to a simulated Snowman network and print the response.
+    Rpc(rpc::RpcArgs),
+    /// Measure one block to finality on simulated networks of growing size.
+    BenchChain(chain_bench::BenchChainArgs),
     /// Disassemble an ELF program's code (objdump -d style).
     Disasm {
         /// The ELF32 RISC-V executable.
@@ -84,6 +90,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Bench(args) => bench::bench(&args),
+        Command::Rpc(args) => rpc::rpc(&args),
+        Command::BenchChain(args) => chain_bench::bench_chain(&args),
         Command::Disasm { program } => cmd_disasm(&program),
     };
     match result {

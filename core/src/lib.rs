@@ -29,6 +29,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod chain;
 pub mod cpu;
 pub mod elf;
 pub mod linux;

@@ -23,6 +23,7 @@
 //! assert!(playground.take_events().is_empty());
 //! ```
 
+pub mod chain;
 pub mod checkpoints;
 pub mod disasm_view;
 pub mod views;

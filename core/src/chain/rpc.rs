@@ -1,0 +1,1 @@
+//! SEAM (owner: rpc helper): the JSON-RPC 2.0 dispatcher over a network.

@@ -1,0 +1,55 @@
+//! SEAM (owner: consensus helper): Snowflake/Snowball counters and the per-parent bit tree.
+//! Keep `Bag` and its methods; add submodules (`flake`, `unary`, `binary`, `tree`, `flat`, `sim`).
+
+use alloc::collections::BTreeMap;
+
+use crate::chain::id::Id;
+
+/// A bag of votes: how much weight each block received in one poll (avalanchego's `bag.Bag`).
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Bag {
+    counts: BTreeMap<Id, u64>,
+    total: u64,
+}
+
+impl Bag {
+    /// An empty bag.
+    pub fn new() -> Self {
+        Bag::default()
+    }
+    /// Adds `weight` votes for `id`.
+    pub fn add(&mut self, id: Id, weight: u64) {
+        *self.counts.entry(id).or_insert(0) += weight;
+        self.total += weight;
+    }
+    /// Votes for `id`.
+    pub fn count(&self, id: &Id) -> u64 {
+        self.counts.get(id).copied().unwrap_or(0)
+    }
+    /// All votes.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+    /// Each voted block with its votes, in ID order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Id, u64)> + '_ {
+        self.counts.iter().map(|(id, count)| (id, *count))
+    }
+    /// How many distinct blocks received votes.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+    /// True when nobody voted.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+    /// The block with the most votes (lowest ID on a tie) and its votes.
+    pub fn mode(&self) -> Option<(Id, u64)> {
+        let mut best: Option<(Id, u64)> = None;
+        for (id, count) in self.iter() {
+            if best.is_none_or(|(_, most)| count > most) {
+                best = Some((*id, count));
+            }
+        }
+        best
+    }
+}

@@ -1,0 +1,1 @@
+//! SEAM (owner: rpc helper): the chain playground (commands in, events out, views).
