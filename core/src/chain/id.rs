@@ -141,6 +141,7 @@ impl core::str::FromStr for Id {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
 
     #[test]
     fn empty_id_has_the_reference_text() {
@@ -160,5 +161,81 @@ mod tests {
         assert_eq!(id.bit(1), 1);
         assert_eq!(id.bit(15), 1);
         assert_eq!(id.bit(300), 0);
+    }
+
+    #[test]
+    fn cb58_round_trips_a_digest() {
+        let id = Id::digest(b"snowrv");
+        let text = id.to_cb58();
+        assert_eq!(Id::from_cb58(&text), Ok(id));
+        assert_eq!(text.parse::<Id>(), Ok(id));
+        assert_eq!(format!("{id}"), text);
+        assert_eq!(id.short(), text[..8]);
+    }
+
+    #[test]
+    fn cb58_refuses_a_bad_checksum() {
+        // The empty ID's text with its last checksum character changed.
+        assert_eq!(
+            Id::from_cb58("11111111111111111111111111111111LpoYZ"),
+            Err(IdError::BadChecksum)
+        );
+    }
+
+    #[test]
+    fn cb58_refuses_a_character_outside_base58_with_its_position() {
+        // '0', 'O', 'I' and 'l' are not in the Bitcoin alphabet.
+        assert_eq!(
+            Id::from_cb58("11111111111111111111111111111111Lpo0Y"),
+            Err(IdError::BadCharacter {
+                character: '0',
+                position: 35
+            })
+        );
+    }
+
+    #[test]
+    fn cb58_refuses_the_wrong_length() {
+        // A valid CB58 text of 31 bytes: the checksum is right, the length is not.
+        let short = cb58_encode(&[7; 31]);
+        assert_eq!(Id::from_cb58(&short), Err(IdError::BadLength { found: 35 }));
+        let long = cb58_encode(&[7; 33]);
+        assert_eq!(Id::from_cb58(&long), Err(IdError::BadLength { found: 37 }));
+        assert!(matches!(Id::from_cb58(""), Err(IdError::BadLength { .. })));
+        assert!(matches!(Id::from_cb58("1"), Err(IdError::BadLength { .. })));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+        proptest! {
+            #[test]
+            fn encode_parse_round_trips(bytes in any::<[u8; 32]>()) {
+                let id = Id(bytes);
+                prop_assert_eq!(Id::from_cb58(&id.to_cb58()), Ok(id));
+            }
+
+            #[test]
+            fn a_changed_character_is_refused_or_names_another_id(
+                bytes in any::<[u8; 32]>(),
+                position in any::<prop::sample::Index>(),
+                replacement in any::<prop::sample::Index>(),
+            ) {
+                let id = Id(bytes);
+                let mut text: Vec<u8> = id.to_cb58().into_bytes();
+                let at = position.index(text.len());
+                let new = ALPHABET[replacement.index(ALPHABET.len())];
+                prop_assume!(text[at] != new);
+                text[at] = new;
+                let changed = String::from_utf8(text).unwrap();
+                // Refused (checksum, length) or, if it parses, never the original ID.
+                if let Ok(other) = Id::from_cb58(&changed) {
+                    prop_assert_ne!(other, id);
+                }
+            }
+        }
     }
 }

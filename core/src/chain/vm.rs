@@ -151,8 +151,8 @@ pub trait ChainVm {
     fn pending_entries(&self) -> Vec<Self::Entry>;
 
     /// Builds a block on the preferred block from the oldest pending entries, at `now`; the block
-    /// is Processing and not yet verified. Fails with [`VmError::NothingToBuild`] when nothing is
-    /// pending.
+    /// is Processing and already verified (as Go's `BuildBlock` verifies it). Fails with
+    /// [`VmError::NothingToBuild`] when nothing is pending.
     fn build_block(&mut self, now: Timestamp) -> Result<Id, VmError>;
     /// Like [`ChainVm::build_block`] on an explicit parent (a known, verified block), to make a
     /// fork on purpose: the playground's "Build Conflicting Block" and Byzantine nodes use it.
@@ -167,9 +167,14 @@ pub trait ChainVm {
     /// Verifies a block against its parent at `now`; on success it is verified and stays
     /// Processing.
     fn verify(&mut self, id: &Id, now: Timestamp) -> Result<(), VmError>;
-    /// Accepts a verified block whose parent is accepted; its entries leave the mempool.
+    /// Accepts a verified block whose parent is the last accepted block; its entries leave the
+    /// mempool. A block whose parent is accepted but no longer last accepted would fork the chain:
+    /// [`VmError::Order`].
     fn accept(&mut self, id: &Id) -> Result<(), VmError>;
-    /// Rejects a block whose parent is decided; entries it took from this VM's mempool return.
+    /// Rejects a block whose parent is decided, or whose height already has another accepted
+    /// block (a sibling was accepted; a restarted node replays such chains); entries it took from
+    /// this VM's mempool return. Rejecting the preferred block moves the preference back to the
+    /// last accepted block.
     fn reject(&mut self, id: &Id) -> Result<(), VmError>;
     /// Tells the VM which block the engine prefers; the next build goes on it.
     fn set_preference(&mut self, id: &Id) -> Result<(), VmError>;
