@@ -1,9 +1,22 @@
-//! SEAM (owner: consensus helper): Snowflake/Snowball counters and the per-parent bit tree.
-//! Keep `Bag` and its methods; add submodules (`flake`, `unary`, `binary`, `tree`, `flat`, `sim`).
+//! Snowball: the vote bag, the Snowflake/Snowball counters (`unary`, `binary`, `nnary`), the
+//! per-parent bit tree Snowman runs over each block's children (`tree`), the flat n-ary
+//! alternative (`flat`) and a color-network harness comparing them (`sim`).
+//!
+//! avalanchego `snow/consensus/snowball/` (`parameters.go` lives in `chain::params`).
 
 use alloc::collections::BTreeMap;
 
 use crate::chain::id::Id;
+
+pub mod binary;
+pub mod flat;
+pub mod nnary;
+pub mod sim;
+pub mod tree;
+pub mod unary;
+
+pub use flat::Flat;
+pub use tree::Tree;
 
 /// A bag of votes: how much weight each block received in one poll (avalanchego's `bag.Bag`).
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -19,12 +32,18 @@ impl Bag {
     }
     /// Adds `weight` votes for `id`.
     pub fn add(&mut self, id: Id, weight: u64) {
-        *self.counts.entry(id).or_insert(0) += weight;
-        self.total += weight;
+        let count = self.counts.entry(id).or_insert(0);
+        *count = count.saturating_add(weight);
+        self.total = self.total.saturating_add(weight);
     }
     /// Votes for `id`.
     pub fn count(&self, id: &Id) -> u64 {
         self.counts.get(id).copied().unwrap_or(0)
+    }
+    /// Empties the bag, keeping it for reuse.
+    pub fn clear(&mut self) {
+        self.counts.clear();
+        self.total = 0;
     }
     /// All votes.
     pub fn total(&self) -> u64 {
