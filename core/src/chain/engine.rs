@@ -1,16 +1,65 @@
-//! SEAM (owner: engine helper): one node's Snowman engine, sans-I/O: messages and time in,
-//! messages and events out, as avalanchego's `snow/engine/snowman/engine.go`. Replace the stub
-//! bodies; keep the public signatures (the network and the UI use them); add freely.
+//! One node's Snowman engine, sans-I/O: messages and virtual time in, messages and events out
+//! (an [`Outbox`] the caller drains after every call), as avalanchego's
+//! `snow/engine/snowman/engine.go` with `voter.go` and `issuer.go`.
+//!
+//! What it does, in avalanchego's terms:
+//! - **Build** ([`Engine::build_block`], `buildBlocks`): the VM builds (and verifies) a block on
+//!   the preference; it is added to consensus and, being preferred, issued with a PushQuery (its
+//!   bytes) to K validators sampled by stake without replacement ([`sampler`]). With
+//!   `auto_build`, [`Engine::submit`] builds while entries are pending and fewer than
+//!   OptimalProcessing blocks are processing, after every input.
+//! - **Issue** (`issueFrom`, `issue`, `deliver`): a block received in a PushQuery, an Ancestors
+//!   answer or [`Engine::receive_block`] is parsed by the VM. If an ancestor is unknown, a
+//!   GetAncestors goes to the peer that told us about the block and the block waits, blocked on
+//!   its parent (`pending` + `blocked`); when the parent is issued the block is verified and
+//!   added to consensus. Blocks at a decided height, or whose parent was rejected, are dropped.
+//!   A block that becomes preferred when added starts a poll about it (PullQuery; PushQuery for
+//!   blocks built here).
+//! - **Answer** (`sendChits`): queries are answered at once with Chits {preference, preferred
+//!   block at the requested height, last accepted}. As in today's engine.go, a PushQuery is
+//!   answered *before* its block is issued, so the answer describes what the node preferred when
+//!   the query arrived; a PullQuery about an unknown block also fetches it from the querier.
+//! - **Poll** (`poll`, `poll/set.go` + `early_term_traversal.go`): a vote is the first of
+//!   (preferred, preferred-at-height) that bubbles (through blocks the VM knows) to a processing
+//!   block (`getProcessingAncestor`, voter.go `bubbleVotes`); unknown voted blocks are fetched
+//!   from the voter. Unlike avalanchego, a chit is applied at once instead of waiting for its
+//!   blocks to be fetched: a vote whose chain reaches an unknown or decided block is dropped.
+//!   Polls end early (transitive traversal), finished polls are recorded oldest first, each with
+//!   votes bubbled again at that moment; decisions go to the VM in order; then the engine repolls
+//!   its preference until ConcurrentRepolls polls are in flight.
+//! - **Byzantine** behaviours ([`Behavior`], [`byzantine`]).
+//!
+//! A node may sample itself: it then sends the query to itself through the [`Outbox`] like to
+//! any other peer (the network delivers self-addressed messages without latency) and answers it
+//! when it arrives. Each sampled node carries one vote.
+//!
+//! Costs per handled message: no allocation except the outgoing messages (and their bytes when a
+//! block is pushed), lookups in ordered maps, and O(K) work for a chit; sampling is O(K)
+//! expected. Nothing here scans every block.
 
+pub mod byzantine;
+mod poll;
+pub mod sampler;
+
+#[cfg(test)]
+mod tests;
+
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::rc::Rc;
+use alloc::string::ToString;
 use alloc::vec::Vec;
+
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 
 use crate::chain::id::Id;
 use crate::chain::params::Parameters;
 use crate::chain::snowball::Bag;
-use crate::chain::snowman::{Topological, TreeView};
-use crate::chain::vm::{ChainVm, VmError};
+use crate::chain::snowman::{BlockMeta, Topological, TreeView};
+use crate::chain::vm::{ChainVm, Status, Timestamp, VmError};
 
+use poll::{Answer, Poll, PollSet, Scratch, Thresholds};
+use sampler::Sampler;
 /// A node's index in the network (0-based).
 pub type NodeIndex = u32;
 /// Virtual time in milliseconds since the network started.
@@ -226,6 +275,26 @@ pub struct Outbox {
     pub events: Vec<EngineEvent>,
 }
 
+/// Ancestors sent with a block in an [`Message::Ancestors`] answer, at most (not counting the
+/// block itself). avalanchego bounds the answer by bytes; a small count keeps messages short.
+pub const MAX_ANCESTORS: usize = 8;
+
+/// A fetch (GetAncestors) not answered within this many virtual milliseconds may be sent again
+/// when the block is wanted again. The network times out queries, not fetches, and may drop
+/// messages, so without this one lost GetAncestors would leave a block unfetchable forever.
+pub const FETCH_RETRY_MS: Millis = 1_000;
+
+/// An outstanding GetAncestors.
+#[derive(Clone, Copy, Debug)]
+struct Fetch {
+    /// Asked of.
+    peer: NodeIndex,
+    /// The block wanted.
+    block: Id,
+    /// When it was sent.
+    sent_at: Millis,
+}
+
 /// One node's engine over its own VM.
 #[derive(Debug)]
 pub struct Engine<V: ChainVm> {
@@ -233,24 +302,87 @@ pub struct Engine<V: ChainVm> {
     vm: V,
     consensus: Topological,
     behavior: Behavior,
+    params: Parameters,
+    validators: Rc<Validators>,
+    sampler: Sampler,
+    rng: ChaCha8Rng,
+    /// The last request ID used, for polls and fetches alike (avalanchego `requestID`).
+    request_id: u32,
+    polls: PollSet,
+    polls_finished: u64,
+    /// Blocks queued for issue, waiting for an ancestor (avalanchego `pending`).
+    pending: BTreeSet<Id>,
+    /// Dependency -> blocks waiting for it to be issued (avalanchego's `blocked` scheduler).
+    blocked: BTreeMap<Id, Vec<Id>>,
+    /// Outstanding fetches by request ID, and the request ID of each fetched block
+    /// (avalanchego `blkReqs`, a bimap).
+    fetches: BTreeMap<u32, Fetch>,
+    fetching: BTreeMap<Id, u32>,
+    /// Build after every input while entries are pending (avalanchego `PendingTxs`).
+    auto_build: bool,
+    /// Build events (false: only messages, for speed).
+    trace: bool,
+    /// The preference the VM was last told about (always consensus's after a call returns),
+    /// and its height: most queries and chits name it, and comparing with it saves lookups.
+    preference: Id,
+    preference_height: u64,
+    /// The conflicting block FixedVote/Equivocating nodes vote for, when given.
+    target: Option<Id>,
+    /// The sibling this Byzantine node built itself, and its height.
+    conflict: Option<(Id, u64)>,
+    /// Makes the mempool entry of a Byzantine sibling from (node, height).
+    conflict_entry: Option<fn(NodeIndex, u64) -> V::Entry>,
+    scratch: Scratch,
+    sample: Vec<NodeIndex>,
+    work: Vec<Id>,
+}
+
+/// Virtual milliseconds to block-timestamp seconds.
+fn seconds(now: Millis) -> Timestamp {
+    Timestamp::try_from(now / 1000).unwrap_or(Timestamp::MAX)
 }
 
 impl<V: ChainVm> Engine<V> {
     /// An engine for `node` over an initialized `vm`; `seed` seeds its sampler (ChaCha).
+    /// Consensus starts from the VM's last accepted block (avalanchego `Start`).
     pub fn new(
         node: NodeIndex,
-        vm: V,
+        mut vm: V,
         params: Parameters,
         validators: Rc<Validators>,
         seed: u64,
     ) -> Self {
-        let _ = (validators, seed);
-        let (id, height) = (vm.last_accepted(), 0);
+        let last_accepted = vm.last_accepted();
+        let height = vm.get_block(&last_accepted).map_or(0, |block| block.height);
+        // Start: the VM builds on the last accepted block until consensus prefers another.
+        let _ = vm.set_preference(&last_accepted);
+        let sampler = Sampler::new(&validators.weights);
         Engine {
             node,
             vm,
-            consensus: Topological::new(params, id, height),
+            consensus: Topological::new(params, last_accepted, height),
             behavior: Behavior::Honest,
+            params,
+            validators,
+            sampler,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            request_id: 0,
+            polls: PollSet::default(),
+            polls_finished: 0,
+            pending: BTreeSet::new(),
+            blocked: BTreeMap::new(),
+            fetches: BTreeMap::new(),
+            fetching: BTreeMap::new(),
+            auto_build: false,
+            trace: true,
+            preference: last_accepted,
+            preference_height: height,
+            target: None,
+            conflict: None,
+            conflict_entry: None,
+            scratch: Scratch::default(),
+            sample: Vec::new(),
+            work: Vec::new(),
         }
     }
     /// This node's index.
@@ -261,22 +393,48 @@ impl<V: ChainVm> Engine<V> {
     pub fn vm(&self) -> &V {
         &self.vm
     }
+    /// The VM, giving up the engine (a restart replays its accepted chain into a fresh VM).
+    pub fn into_vm(self) -> V {
+        self.vm
+    }
     /// The consensus instance.
     pub fn consensus(&self) -> &Topological {
         &self.consensus
+    }
+    /// The validator set it samples from.
+    pub fn validators(&self) -> &Validators {
+        &self.validators
     }
     /// How it behaves.
     pub fn behavior(&self) -> Behavior {
         self.behavior
     }
     /// Sets how it behaves; `target` is the fixed conflicting block a FixedVote or Equivocating
-    /// node votes for (None: its own sibling of the first processing block it sees).
+    /// node votes for (None: its own sibling of the first processing block it sees at each
+    /// height). A node that stops being honest forgets its polls: Byzantine nodes do not poll.
     pub fn set_behavior(&mut self, behavior: Behavior, target: Option<Id>) {
-        let _ = target;
         self.behavior = behavior;
+        self.target = target;
+        if behavior != Behavior::Honest {
+            self.polls.clear();
+        }
+    }
+    /// How a Byzantine node makes the mempool entry of its own conflicting sibling at `height`
+    /// (the engine is generic over the VM, so it cannot make one itself). For the TimestampVM:
+    /// [`byzantine::timestamp_conflict_data`]. Without it, a FixedVote node with no target builds
+    /// from whatever its mempool holds, and votes for its last accepted block (a vote that counts
+    /// for nothing) while it has no sibling.
+    pub fn set_conflict_entry(&mut self, make: fn(NodeIndex, u64) -> V::Entry) {
+        self.conflict_entry = Some(make);
+    }
+    /// Whether events are built ([`Outbox::events`]); off, the engine only sends messages, which
+    /// is faster (benchmarks). On by default.
+    pub fn set_trace(&mut self, trace: bool) {
+        self.trace = trace;
     }
     /// Adds an entry to the VM's mempool; when `auto_build` is on, builds as avalanchego does on
-    /// `PendingTxs` (while entries are pending and fewer than OptimalProcessing are processing).
+    /// `PendingTxs` (while entries are pending and fewer than OptimalProcessing are processing),
+    /// now and after every later input.
     pub fn submit(
         &mut self,
         entry: V::Entry,
@@ -284,23 +442,31 @@ impl<V: ChainVm> Engine<V> {
         auto_build: bool,
         out: &mut Outbox,
     ) -> Result<Id, VmError> {
-        let _ = (now, auto_build, out);
-        self.vm.submit(entry)
+        let id = self.vm.submit(entry)?;
+        if auto_build {
+            self.auto_build = true;
+            self.build_blocks(now, out);
+        }
+        Ok(id)
     }
     /// Builds one block on the preference and issues it (push query to K sampled nodes).
     pub fn build_block(&mut self, now: Millis, out: &mut Outbox) -> Result<Id, VmError> {
-        let _ = (now, out);
-        Err(VmError::NothingToBuild)
+        let id = self.vm.build_block(seconds(now))?;
+        self.issue_built(id, false, now, out)?;
+        Ok(id)
     }
-    /// Builds one block on `parent` (a fork on purpose) and issues it.
+    /// Builds one block on `parent` (a fork on purpose) and issues it. Unlike avalanchego, which
+    /// queries only about preferred blocks, an honest node pushes the block to K sampled nodes
+    /// even when it does not prefer it, so that the fork reaches the network.
     pub fn build_block_on(
         &mut self,
         parent: Id,
         now: Millis,
         out: &mut Outbox,
     ) -> Result<Id, VmError> {
-        let _ = (parent, now, out);
-        Err(VmError::NothingToBuild)
+        let id = self.vm.build_block_on(parent, seconds(now))?;
+        self.issue_built(id, true, now, out)?;
+        Ok(id)
     }
     /// Hands the engine a block's bytes as if gossiped to it: parsed, fetched ancestors if
     /// needed, verified, issued (the scenarios use it to give nodes different first blocks).
@@ -311,23 +477,109 @@ impl<V: ChainVm> Engine<V> {
         now: Millis,
         out: &mut Outbox,
     ) {
-        let _ = (from, bytes, now, out);
+        self.receive(from, &bytes, now, out);
+        self.build_blocks(now, out);
     }
     /// Handles one message from `from` at `now`.
     pub fn handle(&mut self, from: NodeIndex, message: Message, now: Millis, out: &mut Outbox) {
-        let _ = (from, message, now, out);
+        if self.behavior == Behavior::Silent {
+            // A silent node neither answers nor polls; it does not even fetch.
+            return;
+        }
+        match message {
+            Message::PushQuery {
+                request_id,
+                block,
+                requested_height,
+            } => {
+                if self.behavior == Behavior::Honest {
+                    // engine.go PushQuery: answer first, then issue the pushed block.
+                    self.send_chits(from, request_id, requested_height, out);
+                    self.receive(from, &block, now, out);
+                } else {
+                    // A Byzantine node looks at the block first: it may build its sibling.
+                    self.receive(from, &block, now, out);
+                    self.send_chits(from, request_id, requested_height, out);
+                }
+            }
+            Message::PullQuery {
+                request_id,
+                block_id,
+                requested_height,
+            } => {
+                if self.behavior == Behavior::Honest {
+                    self.send_chits(from, request_id, requested_height, out);
+                    self.issue_from_by_id(from, block_id, now, out);
+                } else {
+                    self.issue_from_by_id(from, block_id, now, out);
+                    self.send_chits(from, request_id, requested_height, out);
+                }
+            }
+            Message::Chits {
+                request_id,
+                preferred,
+                preferred_at_height,
+                accepted: _,
+            } => self.on_chits(from, request_id, preferred, preferred_at_height, now, out),
+            Message::GetAncestors {
+                request_id,
+                block_id,
+            } => self.on_get_ancestors(from, request_id, block_id, out),
+            Message::Ancestors { request_id, blocks } => {
+                self.on_ancestors(from, request_id, &blocks, now, out)
+            }
+            Message::QueryFailed { request_id, peer } => {
+                self.on_query_failed(peer, request_id, now, out)
+            }
+        }
+        // engine.go executeDeferredWork.
+        self.build_blocks(now, out);
     }
-    /// Starts polls until ConcurrentRepolls are in flight while anything is processing.
+    /// Starts polls until ConcurrentRepolls are in flight while anything is processing
+    /// (engine.go `repoll`: a PullQuery about the preference, at the preference's height).
     pub fn repoll(&mut self, now: Millis, out: &mut Outbox) {
-        let _ = (now, out);
+        if self.behavior != Behavior::Honest {
+            return;
+        }
+        let preference = self.consensus.preference();
+        while self.consensus.num_processing() > 0
+            && self.polls.len() < self.params.concurrent_repolls as usize
+        {
+            if !self.send_query(preference, false, now, out) {
+                break;
+            }
+        }
     }
-    /// Polls in flight.
+    /// Polls in flight (finished ones waiting for older ones included), oldest first.
     pub fn outstanding_polls(&self) -> Vec<PollView> {
-        Vec::new()
+        self.polls
+            .iter()
+            .map(|poll| PollView {
+                request_id: poll.request_id,
+                block: poll.block,
+                started_at: poll.started_at,
+                waiting_on: poll
+                    .slots
+                    .iter()
+                    .filter(|slot| slot.answer == Answer::Waiting)
+                    .map(|slot| slot.node)
+                    .collect(),
+                votes: poll
+                    .slots
+                    .iter()
+                    .filter_map(|slot| match slot.answer {
+                        Answer::Chits {
+                            preferred, vote, ..
+                        } => Some((slot.node, vote.unwrap_or(preferred))),
+                        Answer::Waiting | Answer::Failed => None,
+                    })
+                    .collect(),
+            })
+            .collect()
     }
-    /// Polls finished so far.
+    /// Polls finished (and recorded) so far.
     pub fn polls_finished(&self) -> u64 {
-        0
+        self.polls_finished
     }
     /// The Snowball trees (see [`Topological::trees`]).
     pub fn trees(&self) -> Vec<TreeView> {
@@ -336,7 +588,725 @@ impl<V: ChainVm> Engine<V> {
     /// The block this node votes for when asked about `requested_height`, and its preference
     /// (what its chits would say to `peer`).
     pub fn chits_for(&self, peer: NodeIndex, requested_height: u64) -> (Id, Id) {
-        let _ = (peer, requested_height);
-        (self.consensus.preference(), self.consensus.preference())
+        let (preferred, at_height) = self.answer(peer, requested_height);
+        (at_height, preferred)
+    }
+    /// The consensus preference.
+    pub fn preference(&self) -> Id {
+        self.consensus.preference()
+    }
+    /// The last accepted block and its height.
+    pub fn last_accepted(&self) -> (Id, u64) {
+        self.consensus.last_accepted()
+    }
+    /// Blocks parsed and waiting for an ancestor before they can be issued, in ID order.
+    pub fn pending_blocks(&self) -> Vec<Id> {
+        self.pending.iter().copied().collect()
+    }
+    /// Blocks being fetched, with the peer asked, in ID order.
+    pub fn fetching(&self) -> Vec<(Id, NodeIndex)> {
+        self.fetching
+            .iter()
+            .filter_map(|(block, request)| self.fetches.get(request).map(|f| (*block, f.peer)))
+            .collect()
+    }
+    /// The conflicting block this node votes for when Byzantine (the target, else its own
+    /// sibling), if it has one.
+    pub fn conflict_block(&self) -> Option<Id> {
+        self.target.or(self.conflict.map(|(id, _)| id))
+    }
+
+    // ----- answering -----
+
+    /// What this node's chits say to `peer` about `requested_height`: (preferred, at height).
+    fn answer(&self, peer: NodeIndex, requested_height: u64) -> (Id, Id) {
+        let honest = || self.honest_answer(requested_height);
+        match self.behavior {
+            Behavior::Honest | Behavior::Silent => honest(),
+            Behavior::FixedVote => {
+                let fixed = self
+                    .conflict_block()
+                    .unwrap_or(self.consensus.last_accepted().0);
+                (fixed, fixed)
+            }
+            Behavior::Equivocating => match self.conflict_block() {
+                Some(fixed) if peer % 2 == 1 => (fixed, fixed),
+                _ => honest(),
+            },
+        }
+    }
+
+    /// engine.go `sendChits`: the preference, and the block at the requested height (accepted
+    /// ones from the VM below the last accepted height; else the preferred chain's, or the
+    /// preference when the chain does not reach that height).
+    fn honest_answer(&self, requested_height: u64) -> (Id, Id) {
+        let preference = self.preference;
+        let (last_accepted, last_height) = self.consensus.last_accepted();
+        let at_height = if requested_height >= self.preference_height {
+            // The usual case: asked about our preference's height (or above our chain's tip).
+            preference
+        } else if requested_height < last_height {
+            self.vm
+                .get_block_id_at_height(requested_height)
+                .unwrap_or(last_accepted)
+        } else {
+            self.consensus
+                .preference_at_height(requested_height)
+                .unwrap_or(preference)
+        };
+        (preference, at_height)
+    }
+
+    fn send_chits(&self, to: NodeIndex, request_id: u32, requested_height: u64, out: &mut Outbox) {
+        let (preferred, preferred_at_height) = self.answer(to, requested_height);
+        out.messages.push((
+            to,
+            Message::Chits {
+                request_id,
+                preferred,
+                preferred_at_height,
+                accepted: self.consensus.last_accepted().0,
+            },
+        ));
+    }
+
+    /// getter.go `GetAncestors`: the block, then its ancestors that are not accepted (at most
+    /// [`MAX_ANCESTORS`]), newest first. An unknown block gets an empty answer, so the asker can
+    /// give up at once instead of waiting.
+    fn on_get_ancestors(
+        &mut self,
+        from: NodeIndex,
+        request_id: u32,
+        block_id: Id,
+        out: &mut Outbox,
+    ) {
+        let mut blocks = Vec::new();
+        if let Ok(block) = self.vm.get_block(&block_id) {
+            blocks.push(Rc::from(block.bytes.as_slice()));
+            let mut parent = block.parent;
+            while blocks.len() <= MAX_ANCESTORS {
+                match self.vm.get_block(&parent) {
+                    Ok(ancestor) if ancestor.status == Status::Processing => {
+                        blocks.push(Rc::from(ancestor.bytes.as_slice()));
+                        parent = ancestor.parent;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        out.messages
+            .push((from, Message::Ancestors { request_id, blocks }));
+    }
+
+    // ----- issuing -----
+
+    fn refused(&self, id: Option<Id>, error: VmError, out: &mut Outbox) {
+        if self.trace {
+            out.events.push(EngineEvent::Refused { id, error });
+        }
+    }
+
+    /// Parses `bytes` and issues the block (Refused when they are not a block).
+    fn receive(&mut self, from: NodeIndex, bytes: &[u8], now: Millis, out: &mut Outbox) {
+        match self.vm.parse_block(bytes) {
+            Ok(id) => self.issue_from(from, id, now, out),
+            Err(error) => self.refused(None, error, out),
+        }
+    }
+
+    /// engine.go `issueFromByID`: issue a block the VM knows; fetch one it does not.
+    fn issue_from_by_id(&mut self, from: NodeIndex, id: Id, now: Millis, out: &mut Outbox) {
+        if id == self.preference {
+            // Issued already (processing, or the last accepted block): the common case.
+            return;
+        }
+        if self.vm.status(&id) == Status::Unknown {
+            self.fetch(from, id, now, out);
+        } else {
+            self.issue_from(from, id, now, out);
+        }
+    }
+
+    /// engine.go `isDecided`: at or below the last accepted height, or one above it on another
+    /// parent than the last accepted block (its parent was rejected).
+    fn is_decided(&self, parent: &Id, height: u64) -> bool {
+        let (last_accepted, last_height) = self.consensus.last_accepted();
+        height <= last_height || (height == last_height + 1 && *parent != last_accepted)
+    }
+
+    /// engine.go `canIssueChildOn`.
+    fn can_issue_child_on(&self, parent: &Id) -> bool {
+        *parent == self.consensus.last_accepted().0 || self.consensus.processing(parent)
+    }
+
+    /// engine.go `issueFrom`: walk from `id` up its ancestry, queueing every block that should
+    /// be issued, until an issued block (then deliver the queued chain top-down), a queued one
+    /// (wait for it), an unknown one (fetch it from `from` and wait) or a decided one (drop the
+    /// chain).
+    fn issue_from(&mut self, from: NodeIndex, id: Id, now: Millis, out: &mut Outbox) {
+        let mut current = id;
+        let mut child: Option<Id> = None;
+        loop {
+            if self.can_issue_child_on(&current) {
+                if let Some(child) = child {
+                    self.fulfill_one(child, now, out);
+                }
+                return;
+            }
+            if self.pending.contains(&current) {
+                if let Some(child) = child {
+                    self.block_on(current, child);
+                }
+                return;
+            }
+            let Ok(block) = self.vm.get_block(&current) else {
+                if let Some(child) = child {
+                    self.block_on(current, child);
+                }
+                self.fetch(from, current, now, out);
+                return;
+            };
+            let (parent, height) = (block.parent, block.height);
+            if self.is_decided(&parent, height) {
+                // "Effectively rejected" (engine.go `deliver`): so is everything built on it.
+                self.reject_dropped(current, out);
+                if let Some(child) = child {
+                    self.abandon(child, Some(out));
+                }
+                return;
+            }
+            self.pending.insert(current);
+            if let Some(child) = child {
+                self.block_on(current, child);
+            }
+            self.fetch_done(&current);
+            child = Some(current);
+            current = parent;
+        }
+    }
+
+    fn block_on(&mut self, dependency: Id, child: Id) {
+        self.blocked.entry(dependency).or_default().push(child);
+    }
+
+    /// A block arrived: its fetch, if any, is over.
+    fn fetch_done(&mut self, id: &Id) {
+        if let Some(request) = self.fetching.remove(id) {
+            self.fetches.remove(&request);
+        }
+    }
+
+    /// engine.go `sendRequest`: ask `peer` for `id` unless a fetch of it is already out (and
+    /// not older than [`FETCH_RETRY_MS`]).
+    fn fetch(&mut self, peer: NodeIndex, id: Id, now: Millis, out: &mut Outbox) {
+        if peer == self.node {
+            return;
+        }
+        if let Some(request) = self.fetching.get(&id) {
+            let fresh = self
+                .fetches
+                .get(request)
+                .is_some_and(|f| now < f.sent_at.saturating_add(FETCH_RETRY_MS));
+            if fresh {
+                return;
+            }
+            let request = *request;
+            self.fetches.remove(&request);
+        }
+        self.request_id = self.request_id.wrapping_add(1);
+        let request_id = self.request_id;
+        self.fetches.insert(
+            request_id,
+            Fetch {
+                peer,
+                block: id,
+                sent_at: now,
+            },
+        );
+        self.fetching.insert(id, request_id);
+        out.messages.push((
+            peer,
+            Message::GetAncestors {
+                request_id,
+                block_id: id,
+            },
+        ));
+    }
+
+    /// The Ancestors answer to a fetch: parse every block, then issue the first one (its
+    /// ancestors are now known to the VM). A wrong first block or an empty answer fails the
+    /// fetch (engine.go `Put` -> `GetFailed`).
+    fn on_ancestors(
+        &mut self,
+        from: NodeIndex,
+        request_id: u32,
+        blocks: &[Rc<[u8]>],
+        now: Millis,
+        out: &mut Outbox,
+    ) {
+        let expected = match self.fetches.get(&request_id) {
+            Some(fetch) if fetch.peer == from => Some(fetch.block),
+            _ => None,
+        };
+        if let Some(wanted) = expected {
+            self.fetches.remove(&request_id);
+            self.fetching.remove(&wanted);
+        }
+        let mut first = None;
+        for (index, bytes) in blocks.iter().enumerate() {
+            match self.vm.parse_block(bytes) {
+                Ok(id) => {
+                    if index == 0 {
+                        first = Some(id);
+                    }
+                }
+                Err(error) => self.refused(None, error, out),
+            }
+        }
+        match (expected, first) {
+            (Some(wanted), Some(got)) if got != wanted => self.abandon(wanted, None),
+            (Some(wanted), None) => self.abandon(wanted, None),
+            (_, Some(got)) => self.issue_from(from, got, now, out),
+            (None, None) => {}
+        }
+    }
+
+    /// Delivers `first` (whose parent is issued) and then every block that waited for it,
+    /// depth first, as avalanchego's scheduler fulfills dependencies; then repolls.
+    fn fulfill_one(&mut self, first: Id, now: Millis, out: &mut Outbox) {
+        let mut work = core::mem::take(&mut self.work);
+        work.clear();
+        work.push(first);
+        while let Some(id) = work.pop() {
+            if self.deliver(id, false, now, out).is_ok() {
+                if let Some(children) = self.blocked.remove(&id) {
+                    work.extend(children);
+                }
+            }
+        }
+        self.work = work;
+        self.repoll(now, out);
+    }
+
+    /// engine.go `deliver` for one block whose parent was issued: verify, add to consensus,
+    /// update the preference, query if preferred. On failure the block and everything waiting
+    /// for it are abandoned, and the reason is returned.
+    fn deliver(
+        &mut self,
+        id: Id,
+        push: bool,
+        now: Millis,
+        out: &mut Outbox,
+    ) -> Result<(), VmError> {
+        self.pending.remove(&id);
+        let (parent, height) = match self.vm.get_block(&id) {
+            Ok(block) => (block.parent, block.height),
+            Err(error) => {
+                self.abandon(id, None);
+                return Err(error);
+            }
+        };
+        if !self.can_issue_child_on(&parent) || self.consensus.processing(&id) {
+            // The parent was decided meanwhile (the block is effectively rejected), or the
+            // block is already in consensus.
+            let decided = self.is_decided(&parent, height);
+            self.abandon(id, decided.then_some(&mut *out));
+            return Err(VmError::Order {
+                id,
+                reason: "its parent is neither the last accepted block nor processing, or it was \
+                         already issued"
+                    .to_string(),
+            });
+        }
+        if let Err(error) = self.vm.verify(&id, seconds(now)) {
+            self.refused(Some(id), error.clone(), out);
+            self.abandon(id, None);
+            return Err(error);
+        }
+        if let Err(error) = self.consensus.add(BlockMeta { id, parent, height }) {
+            let error = VmError::Invalid {
+                id,
+                reason: error.to_string(),
+            };
+            self.refused(Some(id), error.clone(), out);
+            self.abandon(id, None);
+            return Err(error);
+        }
+        self.fetch_done(&id);
+        if self.trace {
+            out.events.push(EngineEvent::Issued { id, height });
+        }
+        self.sync_preference(out);
+        if self.consensus.is_preferred(&id) {
+            self.send_query(id, push, now, out);
+        }
+        self.build_conflict(id, parent, height, now, out);
+        Ok(())
+    }
+
+    /// avalanchego `blocked.Abandon`: `id` will not be issued, nor anything waiting for it.
+    /// With `reject` (the blocks are at a decided height or on a rejected parent), the VM also
+    /// rejects each of them, parents first, so that no block stays Processing forever.
+    fn abandon(&mut self, id: Id, mut reject: Option<&mut Outbox>) {
+        let mut work = core::mem::take(&mut self.work);
+        let base = work.len();
+        work.push(id);
+        while work.len() > base {
+            let Some(next) = work.pop() else { break };
+            self.pending.remove(&next);
+            if let Some(out) = reject.as_deref_mut() {
+                self.reject_dropped(next, out);
+            }
+            if let Some(children) = self.blocked.remove(&next) {
+                work.extend(children);
+            }
+        }
+        self.work = work;
+    }
+
+    /// Rejects in the VM a block the engine dropped as decided (never in consensus), when the
+    /// VM still has it Processing; the VM refuses when the order is not yet right, which is
+    /// then harmless.
+    fn reject_dropped(&mut self, id: Id, out: &mut Outbox) {
+        let Ok(block) = self.vm.get_block(&id) else {
+            return;
+        };
+        if block.status != Status::Processing {
+            return;
+        }
+        let height = block.height;
+        if self.vm.reject(&id).is_ok() && self.trace {
+            out.events.push(EngineEvent::Rejected { id, height });
+        }
+    }
+
+    /// Tells the VM about a new preference, and the UI.
+    fn sync_preference(&mut self, out: &mut Outbox) {
+        let preference = self.consensus.preference();
+        if preference != self.preference || self.vm.preference() != preference {
+            if let Err(error) = self.vm.set_preference(&preference) {
+                self.refused(Some(preference), error, out);
+            }
+            if preference != self.preference && self.trace {
+                out.events.push(EngineEvent::PreferenceChanged {
+                    from: self.preference,
+                    to: preference,
+                });
+            }
+            self.preference = preference;
+            self.preference_height = match self.consensus.block(&preference) {
+                Some(meta) => meta.height,
+                None => self.consensus.last_accepted().1,
+            };
+        }
+    }
+
+    // ----- building -----
+
+    /// Adds a block this node built (verified by the VM) to consensus and queries about it with
+    /// its bytes (PushQuery). `always_query`: even when it is not preferred.
+    fn issue_built(
+        &mut self,
+        id: Id,
+        always_query: bool,
+        now: Millis,
+        out: &mut Outbox,
+    ) -> Result<(), VmError> {
+        let (parent, height) = {
+            let block = self.vm.get_block(&id)?;
+            (block.parent, block.height)
+        };
+        if self.trace {
+            out.events.push(EngineEvent::Built { id, parent, height });
+        }
+        self.deliver(id, true, now, out)?;
+        if always_query && !self.consensus.is_preferred(&id) {
+            self.send_query(id, true, now, out);
+        }
+        if let Some(children) = self.blocked.remove(&id) {
+            // Blocks received earlier that happen to build on this one.
+            let mut work = core::mem::take(&mut self.work);
+            work.clear();
+            work.extend(children);
+            while let Some(child) = work.pop() {
+                if self.deliver(child, false, now, out).is_ok() {
+                    if let Some(more) = self.blocked.remove(&child) {
+                        work.extend(more);
+                    }
+                }
+            }
+            self.work = work;
+        }
+        self.repoll(now, out);
+        Ok(())
+    }
+
+    /// engine.go `buildBlocks`, when auto-building: while entries are pending and fewer than
+    /// OptimalProcessing blocks are processing.
+    fn build_blocks(&mut self, now: Millis, out: &mut Outbox) {
+        if !self.auto_build {
+            return;
+        }
+        while self.vm.pending_count() > 0
+            && self.consensus.num_processing() < self.params.optimal_processing as usize
+        {
+            if self.build_block(now, out).is_err() {
+                break;
+            }
+        }
+    }
+
+    /// A FixedVote or Equivocating node without a target builds its own sibling of the first
+    /// processing block it sees at each new height, on the same parent, with deterministic data
+    /// ([`Engine::set_conflict_entry`]), and keeps it to vote for and to serve on GetAncestors.
+    fn build_conflict(&mut self, id: Id, parent: Id, height: u64, now: Millis, out: &mut Outbox) {
+        let wants = matches!(self.behavior, Behavior::FixedVote | Behavior::Equivocating)
+            && self.target.is_none()
+            && self.conflict.is_none_or(|(_, h)| height > h);
+        if !wants {
+            return;
+        }
+        if let Some(make) = self.conflict_entry {
+            // A refusal (say, the same data already pending) still leaves something to build.
+            let _ = self.vm.submit(make(self.node, height));
+        }
+        if let Ok(sibling) = self.vm.build_block_on(parent, seconds(now)) {
+            if sibling != id {
+                self.conflict = Some((sibling, height));
+                if self.trace {
+                    out.events.push(EngineEvent::Built {
+                        id: sibling,
+                        parent,
+                        height,
+                    });
+                }
+                let _ = self.deliver(sibling, false, now, out);
+            }
+        }
+    }
+
+    // ----- polling -----
+
+    /// engine.go `sendQuery`: sample K validators, open a poll, send each a PushQuery (with the
+    /// block's bytes) or a PullQuery about `block` at its height. False when nothing could be
+    /// sampled (or the node does not poll).
+    fn send_query(&mut self, block: Id, push: bool, now: Millis, out: &mut Outbox) -> bool {
+        if self.behavior != Behavior::Honest {
+            return false;
+        }
+        let (height, bytes) = match self.vm.get_block(&block) {
+            Ok(header) => (
+                header.height,
+                push.then(|| Rc::from(header.bytes.as_slice())),
+            ),
+            Err(_) => return false,
+        };
+        let mut sample = core::mem::take(&mut self.sample);
+        self.sampler
+            .sample(&mut self.rng, self.params.k, &mut sample);
+        if sample.is_empty() {
+            self.sample = sample;
+            return false;
+        }
+        self.request_id = self.request_id.wrapping_add(1);
+        let request_id = self.request_id;
+        let message = match bytes {
+            Some(block_bytes) => Message::PushQuery {
+                request_id,
+                block: block_bytes,
+                requested_height: height,
+            },
+            None => Message::PullQuery {
+                request_id,
+                block_id: block,
+                requested_height: height,
+            },
+        };
+        for peer in &sample {
+            out.messages.push((*peer, message.clone()));
+        }
+        if self.trace {
+            out.events.push(EngineEvent::PollStarted {
+                request_id,
+                block,
+                sampled: sample.clone(),
+            });
+        }
+        self.polls
+            .add(Poll::new(request_id, block, height, &sample, now));
+        self.sample = sample;
+        true
+    }
+
+    /// engine.go `getProcessingAncestor`: `vote` if it is processing, else the nearest
+    /// processing ancestor through blocks the VM knows; None when the chain reaches an unknown
+    /// or decided block.
+    fn processing_ancestor(&self, vote: Id) -> Option<Id> {
+        if vote == self.preference {
+            // The common case, without a lookup: the preference is processing unless it is the
+            // last accepted block.
+            return (vote != self.consensus.last_accepted().0).then_some(vote);
+        }
+        let mut current = vote;
+        loop {
+            if self.consensus.processing(&current) {
+                return Some(current);
+            }
+            let block = self.vm.get_block(&current).ok()?;
+            if self.is_decided(&block.parent, block.height) {
+                return None;
+            }
+            current = block.parent;
+        }
+    }
+
+    /// voter.go: the first of the response options (preferred, then preferred at height) that
+    /// can be applied.
+    fn vote_for(&self, preferred: Id, at_height: Id) -> Option<Id> {
+        self.processing_ancestor(preferred).or_else(|| {
+            if at_height == preferred {
+                None
+            } else {
+                self.processing_ancestor(at_height)
+            }
+        })
+    }
+
+    /// engine.go `Chits` + voter.go: fetch what is unknown, then vote.
+    fn on_chits(
+        &mut self,
+        from: NodeIndex,
+        request_id: u32,
+        preferred: Id,
+        at_height: Id,
+        now: Millis,
+        out: &mut Outbox,
+    ) {
+        if self.behavior != Behavior::Honest {
+            return;
+        }
+        self.issue_from_by_id(from, preferred, now, out);
+        if at_height != preferred {
+            self.issue_from_by_id(from, at_height, now, out);
+        }
+        let vote = self.vote_for(preferred, at_height);
+        let thresholds = self.thresholds();
+        let consensus = &self.consensus;
+        let Some(poll) = self.polls.get_mut(request_id) else {
+            return;
+        };
+        if !poll.vote(from, preferred, at_height, vote) {
+            return;
+        }
+        let parent_of = |id: &Id| consensus.block(id).map(|meta| meta.parent);
+        if poll.check_finished(now, &thresholds, parent_of, &mut self.scratch) {
+            self.apply_finished(now, out);
+        }
+    }
+
+    /// A query to `peer` failed: it counts as answered without a vote (engine.go `QueryFailed`;
+    /// avalanchego first tries the peer's last known accepted block, which is a vote for a
+    /// decided block almost always, so this drops it). A failed fetch abandons what waited.
+    fn on_query_failed(&mut self, peer: NodeIndex, request_id: u32, now: Millis, out: &mut Outbox) {
+        if let Some(fetch) = self.fetches.remove(&request_id) {
+            self.fetching.remove(&fetch.block);
+            self.abandon(fetch.block, None);
+            return;
+        }
+        let thresholds = self.thresholds();
+        let consensus = &self.consensus;
+        let Some(poll) = self.polls.get_mut(request_id) else {
+            return;
+        };
+        if !poll.drop_node(peer) {
+            return;
+        }
+        let parent_of = |id: &Id| consensus.block(id).map(|meta| meta.parent);
+        if poll.check_finished(now, &thresholds, parent_of, &mut self.scratch) {
+            self.apply_finished(now, out);
+        }
+    }
+
+    fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            alpha_preference: u64::from(self.params.alpha_preference),
+            alpha_confidence: u64::from(self.params.alpha_confidence),
+        }
+    }
+
+    /// poll/set.go + voter.go: record every finished poll at the front of the set, oldest first,
+    /// with its votes bubbled now; apply the decisions to the VM; then repoll.
+    fn apply_finished(&mut self, now: Millis, out: &mut Outbox) {
+        let mut applied = false;
+        while let Some(poll) = self.polls.pop_finished() {
+            applied = true;
+            self.polls_finished += 1;
+            let mut bag = Bag::new();
+            let mut voters = Vec::new();
+            for slot in &poll.slots {
+                let shown = match slot.answer {
+                    Answer::Chits {
+                        preferred,
+                        at_height,
+                        ..
+                    } => {
+                        let vote = self.vote_for(preferred, at_height);
+                        if let Some(vote) = vote {
+                            bag.add(vote, 1);
+                        }
+                        Some(vote.unwrap_or(preferred))
+                    }
+                    Answer::Waiting | Answer::Failed => None,
+                };
+                if self.trace {
+                    voters.push((slot.node, shown));
+                }
+            }
+            let result = self.consensus.record_poll(&bag);
+            let mut decided = Vec::new();
+            for decision in &result.decisions {
+                let id = decision.block.id;
+                let height = decision.block.height;
+                let applied_to_vm = if decision.accepted {
+                    self.vm.accept(&id)
+                } else {
+                    self.vm.reject(&id)
+                };
+                if let Err(error) = applied_to_vm {
+                    // The VM and consensus disagree: shown, never fatal.
+                    self.refused(Some(id), error, out);
+                }
+                if self.trace {
+                    decided.push((id, decision.accepted));
+                    out.events.push(if decision.accepted {
+                        EngineEvent::Accepted { id, height }
+                    } else {
+                        EngineEvent::Rejected { id, height }
+                    });
+                }
+            }
+            if self.trace {
+                out.events.push(EngineEvent::PollFinished(PollRecord {
+                    node: self.node,
+                    request_id: poll.request_id,
+                    block: poll.block,
+                    requested_height: poll.requested_height,
+                    started_at: poll.started_at,
+                    finished_at: poll.finished_at.unwrap_or(now),
+                    voters,
+                    bag,
+                    early: poll.early,
+                    successful: result.successful,
+                    preference_before: result.preference_before,
+                    preference_after: result.preference_after,
+                    confidence: result.confidence,
+                    decided,
+                }));
+            }
+            self.sync_preference(out);
+        }
+        if applied {
+            self.repoll(now, out);
+        }
     }
 }

@@ -1,0 +1,283 @@
+//! Sampling K validators for a poll: weighted sampling without replacement, as the validator
+//! manager's `Sample` in avalanchego (`snow/validators/manager.go` over
+//! `utils/sampler/weighted_without_replacement.go`), with one difference: a validator is drawn at
+//! most once, so every sampled node carries one vote. With unit stake the two agree.
+//!
+//! Cost per poll is O(K) expected draws: unit stake draws a uniform index and redraws repeats;
+//! weighted stake draws a point on the cumulative-weight line, finds its validator by binary
+//! search and redraws repeats. When repeats get frequent (K close to the number of validators,
+//! or a few validators holding most of the stake) it switches to an exact O(N) method, so a
+//! sample always finishes. Every draw comes from the engine's seeded ChaCha stream through
+//! integer arithmetic only, so a seed gives the same sample on every platform.
+
+use alloc::vec::Vec;
+
+use rand_chacha::rand_core::RngCore;
+use rand_chacha::ChaCha8Rng;
+
+use crate::chain::engine::NodeIndex;
+
+/// Draws that may be wasted on repeats before the exact fallback takes over, per sampled node.
+const REDRAWS_PER_NODE: usize = 16;
+
+/// A uniform integer in `0..n` (`n > 0`) from `rng`, by Lemire's multiply-and-reject method:
+/// exact, branch-light, and the same on every platform.
+pub(crate) fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
+    if n <= 1 {
+        return 0;
+    }
+    // Values of the low half below `threshold` would make some results more likely than others.
+    let threshold = n.wrapping_neg() % n;
+    loop {
+        let product = u128::from(rng.next_u64()) * u128::from(n);
+        let low = product as u64;
+        if low >= threshold {
+            return (product >> 64) as u64;
+        }
+    }
+}
+
+/// How the validators' stake is laid out.
+#[derive(Clone, Debug)]
+enum Stake {
+    /// Every validator has the same positive weight: draws are uniform over `0..n`.
+    Unit {
+        /// Number of validators.
+        n: u32,
+    },
+    /// Different weights: `cumulative[i]` is the total weight of validators `0..=i`.
+    Weighted {
+        /// Running sums of the weights.
+        cumulative: Vec<u64>,
+        /// How many validators have a positive weight (the most a sample can hold).
+        positive: u32,
+    },
+}
+
+/// Samples distinct validators by stake.
+#[derive(Clone, Debug)]
+pub struct Sampler {
+    stake: Stake,
+}
+
+impl Sampler {
+    /// A sampler over `weights` (index = node). Equal positive weights take the unit-stake path,
+    /// which needs no table.
+    pub fn new(weights: &[u64]) -> Sampler {
+        let n = u32::try_from(weights.len()).unwrap_or(u32::MAX);
+        let uniform = weights
+            .first()
+            .is_some_and(|first| *first > 0 && weights.iter().all(|w| w == first));
+        if uniform || weights.is_empty() {
+            return Sampler {
+                stake: Stake::Unit { n },
+            };
+        }
+        let mut total = 0u64;
+        let mut positive = 0u32;
+        let cumulative = weights
+            .iter()
+            .map(|w| {
+                if *w > 0 {
+                    positive = positive.saturating_add(1);
+                }
+                total = total.saturating_add(*w);
+                total
+            })
+            .collect();
+        Sampler {
+            stake: Stake::Weighted {
+                cumulative,
+                positive,
+            },
+        }
+    }
+
+    /// How many distinct validators a sample can hold at most.
+    pub fn capacity(&self) -> u32 {
+        match &self.stake {
+            Stake::Unit { n } => *n,
+            Stake::Weighted { positive, .. } => *positive,
+        }
+    }
+
+    /// Fills `out` (cleared first) with `min(k, capacity)` distinct validators, in draw order.
+    pub fn sample(&self, rng: &mut ChaCha8Rng, k: u32, out: &mut Vec<NodeIndex>) {
+        out.clear();
+        let want = k.min(self.capacity()) as usize;
+        if want == 0 {
+            return;
+        }
+        let mut redraws = want.saturating_mul(REDRAWS_PER_NODE);
+        while out.len() < want {
+            let drawn = match &self.stake {
+                Stake::Unit { n } => below(rng, u64::from(*n)) as NodeIndex,
+                Stake::Weighted { cumulative, .. } => {
+                    let total = cumulative.last().copied().unwrap_or(0);
+                    let point = below(rng, total);
+                    // The validator whose stretch of the line holds `point`.
+                    cumulative.partition_point(|c| *c <= point) as NodeIndex
+                }
+            };
+            if !out.contains(&drawn) {
+                out.push(drawn);
+            } else if redraws == 0 {
+                self.exact(rng, want, out);
+                return;
+            } else {
+                redraws -= 1;
+            }
+        }
+    }
+
+    /// Completes `out` to `want` validators with one O(N) pass per draw over the validators not
+    /// yet sampled: always terminates, used only when redraws became frequent.
+    fn exact(&self, rng: &mut ChaCha8Rng, want: usize, out: &mut Vec<NodeIndex>) {
+        while out.len() < want {
+            let remaining: u64 = (0..self.len())
+                .filter(|i| !out.contains(i))
+                .map(|i| self.weight(i))
+                .sum();
+            if remaining == 0 {
+                return;
+            }
+            let mut point = below(rng, remaining);
+            let mut chosen = None;
+            for i in (0..self.len()).filter(|i| !out.contains(i)) {
+                let w = self.weight(i);
+                if point < w {
+                    chosen = Some(i);
+                    break;
+                }
+                point -= w;
+            }
+            match chosen {
+                Some(i) => out.push(i),
+                None => return,
+            }
+        }
+    }
+
+    /// Number of validators.
+    fn len(&self) -> NodeIndex {
+        match &self.stake {
+            Stake::Unit { n } => *n,
+            Stake::Weighted { cumulative, .. } => {
+                NodeIndex::try_from(cumulative.len()).unwrap_or(NodeIndex::MAX)
+            }
+        }
+    }
+
+    /// Weight of validator `i` (unit stake: 1).
+    fn weight(&self, i: NodeIndex) -> u64 {
+        match &self.stake {
+            Stake::Unit { .. } => 1,
+            Stake::Weighted { cumulative, .. } => {
+                let i = i as usize;
+                let upto = cumulative.get(i).copied().unwrap_or(0);
+                let before = i
+                    .checked_sub(1)
+                    .and_then(|j| cumulative.get(j))
+                    .copied()
+                    .unwrap_or(0);
+                upto - before
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_chacha::rand_core::SeedableRng;
+
+    fn distinct(sample: &[NodeIndex]) -> bool {
+        let mut sorted = sample.to_vec();
+        sorted.sort_unstable();
+        sorted.windows(2).all(|w| w[0] != w[1])
+    }
+
+    #[test]
+    fn unit_stake_samples_k_distinct_nodes_in_range() {
+        let sampler = Sampler::new(&[1; 100]);
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut out = Vec::new();
+        for _ in 0..200 {
+            sampler.sample(&mut rng, 20, &mut out);
+            assert_eq!(out.len(), 20);
+            assert!(distinct(&out));
+            assert!(out.iter().all(|i| *i < 100));
+        }
+    }
+
+    #[test]
+    fn k_equal_to_n_samples_everyone_and_k_above_n_is_capped() {
+        let sampler = Sampler::new(&[1; 5]);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut out = Vec::new();
+        sampler.sample(&mut rng, 5, &mut out);
+        let mut sorted = out.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, [0, 1, 2, 3, 4]);
+        sampler.sample(&mut rng, 20, &mut out);
+        assert_eq!(out.len(), 5);
+        assert!(distinct(&out));
+    }
+
+    #[test]
+    fn zero_weight_validators_are_never_sampled() {
+        let sampler = Sampler::new(&[0, 5, 0, 1, 1]);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut out = Vec::new();
+        for _ in 0..100 {
+            sampler.sample(&mut rng, 4, &mut out);
+            assert_eq!(out.len(), 3, "only three validators have stake");
+            assert!(!out.contains(&0) && !out.contains(&2));
+            assert!(distinct(&out));
+        }
+    }
+
+    #[test]
+    fn heavier_validators_are_sampled_more_often() {
+        let mut weights = [1u64; 10];
+        weights[3] = 50;
+        let sampler = Sampler::new(&weights);
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut out = Vec::new();
+        let (mut heavy_first, mut light_first) = (0u32, 0u32);
+        for _ in 0..1000 {
+            sampler.sample(&mut rng, 2, &mut out);
+            if out[0] == 3 {
+                heavy_first += 1;
+            } else if out[0] == 4 {
+                light_first += 1;
+            }
+        }
+        // Expected 50/59 versus 1/59 of the first draws.
+        assert!(heavy_first > 700, "heavy first {heavy_first}");
+        assert!(light_first < 60, "light first {light_first}");
+    }
+
+    #[test]
+    fn same_seed_gives_the_same_sample() {
+        let sampler = Sampler::new(&[2, 3, 5, 7, 11, 13, 17]);
+        let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(5), ChaCha8Rng::seed_from_u64(5));
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for _ in 0..50 {
+            sampler.sample(&mut a, 6, &mut x);
+            sampler.sample(&mut b, 6, &mut y);
+            assert_eq!(x, y);
+        }
+    }
+
+    #[test]
+    fn below_stays_in_range() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        for n in [1u64, 2, 3, 7, 1000, u64::MAX] {
+            for _ in 0..100 {
+                assert!(below(&mut rng, n) < n);
+            }
+        }
+        assert_eq!(below(&mut rng, 0), 0);
+    }
+}
