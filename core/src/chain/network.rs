@@ -1,17 +1,73 @@
-//! SEAM (owner: network helper): many Snowman engines on virtual time. Replace the stub bodies;
-//! keep the public signatures (the RPC, the page, the CLI and the tests use them); add freely.
+//! Many Snowman engines on virtual time: the simulated network (owner: network helper).
+//!
+//! [`Network`] owns N nodes, each an [`Engine`] over its own [`TimestampVm`], and the wire between
+//! them: a message queue ordered by (deliver time, sequence number) (see `queue`), a seeded
+//! latency in `[latency_min_ms, latency_max_ms]`, a seeded drop coin, an optional partition into
+//! two groups, crashed nodes, and Byzantine nodes (the last `byzantine` indices). It plays the part
+//! of avalanchego's networking layer: the sender registers a timeout for every query and delivers
+//! `QueryFailed` when no answer came in time (`snow/networking/sender/sender.go`,
+//! `snow/networking/timeout/manager.go`); messages to unreachable nodes are lost. The shape of the
+//! simulation follows avalanchego's own `snow/consensus/snowman/network_test.go`, with real
+//! engines and real messages instead of a shared in-memory poll.
+//!
+//! Commands (`propose`, `build`, `build_conflicting`, `build_on`, `gossip`, `crash`, `restart`,
+//! `partition`) either happen or are refused with a [`ChainError`] that leaves the network
+//! unchanged. Steps (`step_message`, `step_poll`, `step_round`, `run_until_decided`,
+//! `run_until_quiet`, `run`) deliver messages; each one jumps virtual time to the message's
+//! deliver time. Every send, delivery, drop and engine event becomes a [`ChainEvent`] (when
+//! `trace` is on) and feeds the transcript hash (`transcript`). Views (`views`) read the nodes
+//! and the per-block aggregates kept incrementally here.
+//!
+//! The wire, precisely: a message to oneself takes no time and is never lost; any other is
+//! lost when sent across the partition or by the seeded coin (`MessageSent` then
+//! `MessageDropped`), else arrives after a seeded latency, and is lost on arrival if its
+//! recipient crashed since it was sent (even if it restarted: the connection died). Every query
+//! and GetAncestors has a timer of `query_timeout_ms`; when no answer was delivered by then the
+//! asker gets `QueryFailed { request_id, peer }`, shown as a `MessageDelivered` of kind
+//! `QueryFailed` from the silent peer, with the timer's own sequence number and no
+//! `MessageSent`. Answers go to the life of the asker that asked.
+//!
+//! Everything is deterministic: one ChaCha8 stream seeded from the config seed draws per-node
+//! seeds, latencies and drops; maps that reach a result are ordered.
 
-use alloc::string::String;
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::{String, ToString};
+use alloc::vec;
 use alloc::vec::Vec;
 
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::chain::engine::byzantine::timestamp_conflict_data;
 use crate::chain::engine::{
-    Behavior, Engine, EngineEvent, Millis, NodeIndex, PollRecord, PollView,
+    Behavior, Engine, EngineEvent, Message, Millis, NodeIndex, Outbox, PollRecord, PollView,
+    Validators,
 };
 use crate::chain::id::Id;
 use crate::chain::params::{ParamError, Parameters};
 use crate::chain::snowman::TreeView;
-use crate::chain::timestampvm::{Data, TimestampVm};
-use crate::chain::vm::{Status, VmError};
+use crate::chain::timestampvm::{genesis_bytes, Data, TimestampVm};
+use crate::chain::vm::{ChainVm, Status, Timestamp, VmError};
+
+mod queue;
+mod transcript;
+mod views;
+
+#[cfg(test)]
+mod tests;
+
+use queue::{Due, Envelope, Queue, Timer, NO_TIMER};
+use transcript::Transcript;
+pub use views::InFlightMessage;
+
+/// How many finished polls of each node the confidence chart keeps.
+pub const CONFIDENCE_HISTORY: usize = 200;
+/// The largest network.
+pub const MAX_NODES: u32 = 10_000;
+/// The largest one-way latency, in virtual milliseconds.
+pub const MAX_LATENCY_MS: u32 = 60_000;
 
 /// Everything that defines a network. Same config + same commands => same transcript.
 #[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
@@ -41,7 +97,11 @@ pub struct NetworkConfig {
     pub auto_build: bool,
     /// A query not answered within this many virtual milliseconds fails.
     pub query_timeout_ms: u32,
-    /// Record events (the page and tests: true; benchmarks: false, for speed).
+    /// Record events (the page and tests: true; benchmarks: false, for speed). Off, the engines
+    /// build no events either, so what only events carry is not kept: the transcript hash
+    /// ([`Id::EMPTY`]), poll records (`last_poll`), confidence histories, rejections (in
+    /// `decisions` and `rejected_by`) and `known_by`. Accepts, `accepted_by`, acceptance
+    /// histories, poll counts and every step work the same.
     pub trace: bool,
 }
 
@@ -82,9 +142,100 @@ pub enum ConfigError {
 }
 
 impl NetworkConfig {
-    /// Checks every field; the first broken rule is the error.
+    /// Checks every field; the first broken rule is the error (the field is named as in the JSON).
     pub fn validate(&self) -> Result<(), ConfigError> {
+        fn field(field: &'static str, reason: String) -> Result<(), ConfigError> {
+            Err(ConfigError::Field { field, reason })
+        }
+        if self.nodes == 0 || self.nodes > MAX_NODES {
+            return field(
+                "nodes",
+                format!("{} nodes: must be between 1 and {MAX_NODES}", self.nodes),
+            );
+        }
+        if self.byzantine >= self.nodes {
+            return field(
+                "byzantine",
+                format!(
+                    "{} Byzantine nodes: must be fewer than the {} nodes (node 0 is always honest)",
+                    self.byzantine, self.nodes
+                ),
+            );
+        }
         self.params.validate()?;
+        if self.params.k > self.nodes {
+            return Err(ConfigError::Params(ParamError::Network(format!(
+                "K = {} must be at most the number of nodes ({}): a poll samples K distinct nodes",
+                self.params.k, self.nodes
+            ))));
+        }
+        if self.latency_max_ms > MAX_LATENCY_MS {
+            return field(
+                "latencyMaxMs",
+                format!(
+                    "{} ms: must be at most {MAX_LATENCY_MS} ms",
+                    self.latency_max_ms
+                ),
+            );
+        }
+        if self.latency_min_ms > self.latency_max_ms {
+            return field(
+                "latencyMinMs",
+                format!(
+                    "{} ms: must be at most latencyMaxMs ({} ms)",
+                    self.latency_min_ms, self.latency_max_ms
+                ),
+            );
+        }
+        if self.drop_per_mille > 1000 {
+            return field(
+                "dropPerMille",
+                format!("{}: must be at most 1000", self.drop_per_mille),
+            );
+        }
+        if let Some(weights) = &self.weights {
+            if weights.len() != self.nodes as usize {
+                return field(
+                    "weights",
+                    format!(
+                        "{} weights for {} nodes: give one per node",
+                        weights.len(),
+                        self.nodes
+                    ),
+                );
+            }
+            if let Some(position) = weights.iter().position(|weight| *weight == 0) {
+                return field(
+                    "weights",
+                    format!("the weight of node {position} is 0: every weight must be positive"),
+                );
+            }
+            if weights
+                .iter()
+                .try_fold(0u64, |total, weight| total.checked_add(*weight))
+                .is_none()
+            {
+                return field(
+                    "weights",
+                    String::from("the total weight overflows 64 bits"),
+                );
+            }
+        }
+        if self.genesis_data.len() > 32 {
+            return field(
+                "genesisData",
+                format!(
+                    "{} bytes: genesis data is at most 32 bytes",
+                    self.genesis_data.len()
+                ),
+            );
+        }
+        if self.query_timeout_ms == 0 {
+            return field(
+                "queryTimeoutMs",
+                String::from("0 ms: must be at least 1 ms (twice latencyMaxMs is recommended)"),
+            );
+        }
         Ok(())
     }
 }
@@ -292,6 +443,116 @@ pub struct NetworkStats {
     pub in_flight: u64,
 }
 
+/// Whether a node is reachable, read for every message: kept apart from [`NodeState`] in a
+/// small dense array so that the check stays in cache for thousands of nodes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Link {
+    /// Crashed: messages to it are lost, it does nothing.
+    crashed: bool,
+    /// Bumped at every crash and restart: messages and timers from an earlier life are lost.
+    incarnation: u32,
+}
+
+impl Link {
+    /// Live, and still in the life `incarnation`.
+    fn reaches(self, incarnation: u32) -> bool {
+        !self.crashed && self.incarnation == incarnation
+    }
+}
+
+/// A request (query or GetAncestors) being handled or answered: who asked, and its timer.
+#[derive(Clone, Copy, Debug)]
+struct Asked {
+    /// The node that sent the request (and waits for the answer).
+    asker: NodeIndex,
+    /// Its request ID at the asker.
+    request_id: u32,
+    /// The asker's incarnation when it asked: the answer goes to that life only.
+    incarnation: u32,
+    /// Eager timers: the timer's number in the queue; lazy timers: the timer's sequence number.
+    timer: u64,
+    /// When the timer fires.
+    deadline: Millis,
+    /// An answer was put on the wire.
+    answered: bool,
+}
+
+impl Asked {
+    /// The timer that fires at the asker when `peer` does not answer.
+    fn timer_for(self, peer: NodeIndex) -> Timer {
+        Timer {
+            at: self.deadline,
+            seq: self.timer,
+            node: self.asker,
+            peer,
+            request_id: self.request_id,
+            incarnation: self.incarnation,
+        }
+    }
+}
+
+/// Per-node bookkeeping the engine does not keep (read by views, not per message).
+#[derive(Clone, Debug, Default)]
+struct NodeState {
+    /// The seed its first engine got; restarts derive theirs from it.
+    seed: u64,
+    /// Confidence after each finished poll, capped at [`CONFIDENCE_HISTORY`].
+    confidence: VecDeque<u32>,
+    /// The last finished poll.
+    last_poll: Option<PollRecord>,
+}
+
+/// What the network knows about one block: its header and how many honest nodes know, accepted
+/// and rejected it, kept up to date event by event.
+#[derive(Clone, Debug)]
+struct BlockInfo {
+    parent: Id,
+    height: u64,
+    timestamp: Timestamp,
+    bytes: Rc<[u8]>,
+    fields: Vec<(&'static str, String)>,
+    builder: Option<NodeIndex>,
+    accepted_by: u32,
+    rejected_by: u32,
+    known_by: u32,
+    /// (virtual time, accepted_by) at every change.
+    history: Vec<(Millis, u32)>,
+    /// When the network first saw it (a counter): "newest" means the largest.
+    order: u64,
+}
+
+/// What a running step waits for.
+#[derive(Clone, Debug, Default)]
+enum Watch {
+    /// Nothing: deliver as asked.
+    #[default]
+    Idle,
+    /// A poll finishing on this node (or any node); `seen` once one did.
+    Poll { node: Option<NodeIndex>, seen: bool },
+    /// Each flagged node finishing one poll.
+    Round {
+        pending: Vec<bool>,
+        remaining: usize,
+    },
+    /// `block` decided on each flagged node.
+    Decided {
+        block: Id,
+        height: u64,
+        pending: Vec<bool>,
+        remaining: usize,
+    },
+}
+
+impl Watch {
+    fn done(&self) -> bool {
+        match self {
+            Watch::Idle => false,
+            Watch::Poll { seen, .. } => *seen,
+            Watch::Round { remaining, .. } | Watch::Decided { remaining, .. } => *remaining == 0,
+        }
+    }
+}
+
 /// The simulated network.
 #[derive(Debug)]
 pub struct Network {
@@ -299,18 +560,145 @@ pub struct Network {
     engines: Vec<Engine<TimestampVm>>,
     now: Millis,
     events: Vec<ChainEvent>,
+    /// Keep at most about this many undrained events (None: all).
+    event_limit: Option<usize>,
+    /// Events discarded by the limit (still in the transcript hash).
+    events_discarded: u64,
+    nodes: Vec<NodeState>,
+    links: Vec<Link>,
+    /// (polls finished, last accepted height) of each engine as last seen (trace off).
+    observed: Vec<(u64, u64)>,
+    /// Nodes `0..honest` are honest.
+    honest: u32,
+    validators: Rc<Validators>,
+    genesis: Vec<u8>,
+    genesis_id: Id,
+    rng: ChaCha8Rng,
+    queue: Queue,
+    /// Timers only for requests that will not be answered in time (see [`Queue`]): valid when
+    /// any answer arrives before the timeout (`query_timeout_ms > 2 * latency_max_ms`), and then
+    /// exactly equivalent to a timer per request cancelled by its answer, without the cost.
+    lazy_timers: bool,
+    /// The next sequence number.
+    seq: u64,
+    /// Reused between engine calls so steady-state steps allocate nothing here.
+    outbox: Outbox,
+    split: Option<NodeIndex>,
+    byzantine_target: Option<Id>,
+    transcript: Transcript,
+    stats: NetworkStats,
+    blocks: BTreeMap<Id, BlockInfo>,
+    block_order: u64,
+    decisions: Vec<DecisionRecord>,
+    last_poll_node: Option<NodeIndex>,
+    watch: Watch,
+}
+
+/// A seed for `node`'s engine in its `incarnation`-th life, from its first seed.
+fn engine_seed(seed: u64, incarnation: u32) -> u64 {
+    if incarnation == 0 {
+        return seed;
+    }
+    let mixed = seed.wrapping_add(u64::from(incarnation).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    ChaCha8Rng::seed_from_u64(mixed).next_u64()
+}
+
+/// Sets up a new engine: tracing as the network, and a Byzantine behavior on Byzantine nodes.
+fn configure(
+    engine: &mut Engine<TimestampVm>,
+    byzantine: bool,
+    config: &NetworkConfig,
+    target: Option<Id>,
+) {
+    engine.set_trace(config.trace);
+    if byzantine {
+        engine.set_conflict_entry(timestamp_conflict_data);
+        engine.set_behavior(config.byzantine_behavior, target);
+    }
+}
+
+/// A uniform draw in `0..span` from 32 random bits (multiply-shift; span <= 2^32).
+fn below(rng: &mut ChaCha8Rng, span: u64) -> u64 {
+    (u64::from(rng.next_u32()) * span) >> 32
 }
 
 impl Network {
     /// A network from a valid config: every node's VM initialized from the same genesis.
     pub fn new(config: NetworkConfig) -> Result<Network, ConfigError> {
         config.validate()?;
-        Ok(Network {
+        let genesis_error = |error: VmError| ConfigError::Field {
+            field: "genesisData",
+            reason: error.to_string(),
+        };
+        let genesis = genesis_bytes(config.genesis_data.as_bytes()).map_err(genesis_error)?;
+        let count = config.nodes;
+        let honest = count - config.byzantine;
+        let validators = Rc::new(Validators {
+            weights: config
+                .weights
+                .clone()
+                .unwrap_or_else(|| vec![1; count as usize]),
+        });
+        let mut master = ChaCha8Rng::seed_from_u64(config.seed);
+        let mut nodes = Vec::with_capacity(count as usize);
+        let mut engines = Vec::with_capacity(count as usize);
+        for index in 0..count {
+            let seed = master.next_u64();
+            let mut vm = TimestampVm::new();
+            vm.initialize(&genesis, &[]).map_err(genesis_error)?;
+            let mut engine = Engine::new(index, vm, config.params, validators.clone(), seed);
+            configure(&mut engine, index >= honest, &config, None);
+            engines.push(engine);
+            nodes.push(NodeState {
+                seed,
+                ..NodeState::default()
+            });
+        }
+        let rng = ChaCha8Rng::seed_from_u64(master.next_u64());
+        let genesis_id = engines
+            .first()
+            .map(|engine| engine.vm().last_accepted())
+            .unwrap_or(Id::EMPTY);
+        let observed = engines
+            .iter()
+            .map(|engine| (engine.polls_finished(), engine.last_accepted().1))
+            .collect();
+        let mut network = Network {
+            queue: Queue::new(config.latency_max_ms),
+            lazy_timers: u64::from(config.query_timeout_ms) > 2 * u64::from(config.latency_max_ms),
             config,
-            engines: Vec::new(),
+            engines,
             now: 0,
             events: Vec::new(),
-        })
+            event_limit: None,
+            events_discarded: 0,
+            links: vec![Link::default(); nodes.len()],
+            observed,
+            nodes,
+            honest,
+            validators,
+            genesis,
+            genesis_id,
+            rng,
+            seq: 0,
+            outbox: Outbox::default(),
+            split: None,
+            byzantine_target: None,
+            transcript: Transcript::default(),
+            stats: NetworkStats::default(),
+            blocks: BTreeMap::new(),
+            block_order: 0,
+            decisions: Vec::new(),
+            last_poll_node: None,
+            watch: Watch::Idle,
+        };
+        network.note_block(0, &genesis_id, None);
+        if let Some(info) = network.blocks.get_mut(&genesis_id) {
+            info.accepted_by = honest;
+            info.known_by = honest;
+            info.history.push((0, honest));
+        }
+        Ok(network)
     }
     /// Its config.
     pub fn config(&self) -> &NetworkConfig {
@@ -328,133 +716,955 @@ impl Network {
     pub fn engine(&self, node: NodeIndex) -> Option<&Engine<TimestampVm>> {
         self.engines.get(node as usize)
     }
-    /// Proposes 32 bytes of data into `node`'s mempool (TimestampVM's `proposeBlock`).
-    pub fn propose(&mut self, node: NodeIndex, data: Data) -> Result<Id, ChainError> {
-        let _ = data;
-        Err(ChainError::NoSuchNode {
-            node,
-            nodes: self.config.nodes,
-        })
+    /// The genesis block's ID.
+    pub fn genesis(&self) -> Id {
+        self.genesis_id
     }
+    /// The validator set every engine samples from.
+    pub fn validators(&self) -> &Validators {
+        &self.validators
+    }
+
+    // ----- commands -----
+
+    /// The node exists and is not crashed.
+    fn check_live(&self, node: NodeIndex) -> Result<(), ChainError> {
+        match self.links.get(node as usize) {
+            None => Err(ChainError::NoSuchNode {
+                node,
+                nodes: self.config.nodes,
+            }),
+            Some(link) if link.crashed => Err(ChainError::Crashed(node)),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Runs one engine call with the reused outbox, then emits what it did (after `prelude`, for
+    /// the command's own event). A refusal discards whatever the engine may have put in the
+    /// outbox.
+    fn with_engine<T>(
+        &mut self,
+        node: NodeIndex,
+        call: impl FnOnce(&mut Engine<TimestampVm>, Millis, &mut Outbox) -> Result<T, VmError>,
+        prelude: impl FnOnce(&mut Network, &T),
+    ) -> Result<T, ChainError> {
+        let now = self.now;
+        let mut out = core::mem::take(&mut self.outbox);
+        let result = match self.engines.get_mut(node as usize) {
+            Some(engine) => call(engine, now, &mut out),
+            None => Err(VmError::NotRunning),
+        };
+        match result {
+            Ok(value) => {
+                prelude(self, &value);
+                self.finish(node, out, None);
+                Ok(value)
+            }
+            Err(error) => {
+                out.messages.clear();
+                out.events.clear();
+                self.outbox = out;
+                Err(ChainError::Vm { node, error })
+            }
+        }
+    }
+
+    /// Proposes 32 bytes of data into `node`'s mempool (TimestampVM's `proposeBlock`). With
+    /// `auto_build` the node then builds as avalanchego does on `PendingTxs`.
+    pub fn propose(&mut self, node: NodeIndex, data: Data) -> Result<Id, ChainError> {
+        self.check_live(node)?;
+        let auto_build = self.config.auto_build;
+        self.with_engine(
+            node,
+            |engine, now, out| engine.submit(data, now, auto_build, out),
+            |network, id| network.emit(ChainEvent::Proposed { node, id: *id }),
+        )
+    }
+
     /// `node` builds one block on its preference and pushes it to K sampled nodes.
     pub fn build(&mut self, node: NodeIndex) -> Result<Id, ChainError> {
-        Err(ChainError::NoSuchNode {
+        self.check_live(node)?;
+        self.with_engine(
             node,
-            nodes: self.config.nodes,
-        })
+            |engine, now, out| engine.build_block(now, out),
+            |network, id| network.note_block(node, id, Some(node)),
+        )
     }
+
     /// `node` builds a sibling of the newest processing block it knows (same parent), from its
-    /// own mempool, to make a fork.
+    /// own mempool, to make a fork. A node that knows no processing block yet (the push query has
+    /// not reached it) forks the newest block still processing in the network, when its parent
+    /// is this node's last accepted block or processing here.
     pub fn build_conflicting(&mut self, node: NodeIndex) -> Result<Id, ChainError> {
-        Err(ChainError::NoSuchNode {
+        self.check_live(node)?;
+        let parent = self.conflict_parent(node).ok_or_else(|| {
+            ChainError::Precondition(format!(
+                "node {node} knows no processing block to build a sibling of: build a block first"
+            ))
+        })?;
+        self.with_engine(
             node,
-            nodes: self.config.nodes,
-        })
+            |engine, now, out| engine.build_block_on(parent, now, out),
+            |network, id| network.note_block(node, id, Some(node)),
+        )
     }
-    /// Hands block `id` (built somewhere) directly to `nodes`, as if gossiped (scenarios).
+
+    /// `node` builds one block from its own mempool on `parent` (a block it knows that is
+    /// processing, or its last accepted block) and pushes it to K sampled nodes (scenarios'
+    /// random block trees).
+    pub fn build_on(&mut self, node: NodeIndex, parent: Id) -> Result<Id, ChainError> {
+        self.check_live(node)?;
+        self.with_engine(
+            node,
+            |engine, now, out| engine.build_block_on(parent, now, out),
+            |network, id| network.note_block(node, id, Some(node)),
+        )
+    }
+
+    /// The parent for [`Network::build_conflicting`].
+    fn conflict_parent(&self, node: NodeIndex) -> Option<Id> {
+        let engine = self.engines.get(node as usize)?;
+        let consensus = engine.consensus();
+        let newest_here = self
+            .blocks
+            .iter()
+            .filter(|(id, _)| consensus.processing(id))
+            .max_by_key(|(_, info)| info.order);
+        if let Some((_, info)) = newest_here {
+            return Some(info.parent);
+        }
+        // Blocks this node has not seen yet that it could hold a sibling of.
+        let (last_accepted, _) = consensus.last_accepted();
+        self.blocks
+            .values()
+            .filter(|info| info.parent == last_accepted || consensus.processing(&info.parent))
+            .max_by_key(|info| info.order)
+            .map(|info| info.parent)
+    }
+
+    /// Hands block `id` (built somewhere) directly to `nodes`, as if gossiped (scenarios). Every
+    /// node must exist and be live; the block must be known to some node.
     pub fn gossip(&mut self, id: Id, nodes: &[NodeIndex]) -> Result<(), ChainError> {
-        let _ = (id, nodes);
+        let Some(info) = self.blocks.get(&id) else {
+            return Err(ChainError::Precondition(format!(
+                "block {id} is unknown to every node: build it first"
+            )));
+        };
+        for node in nodes {
+            self.check_live(*node)?;
+        }
+        let bytes = info.bytes.clone();
+        let builder = info.builder;
+        for node in nodes {
+            let from = builder.unwrap_or(*node);
+            let _ = self.with_engine(
+                *node,
+                |engine, now, out| {
+                    engine.receive_block(from, bytes.clone(), now, out);
+                    Ok(())
+                },
+                |_, _| {},
+            );
+        }
         Ok(())
     }
+
     /// Byzantine FixedVote/Equivocating nodes vote for `target` from now on.
     pub fn set_byzantine_target(&mut self, target: Id) {
-        let _ = target;
+        self.byzantine_target = Some(target);
+        let behavior = self.config.byzantine_behavior;
+        for engine in self.engines.iter_mut().skip(self.honest as usize) {
+            engine.set_behavior(behavior, Some(target));
+        }
     }
+
     /// Crashes a node: it loses its in-flight polls and messages to it are dropped.
     pub fn crash(&mut self, node: NodeIndex) -> Result<(), ChainError> {
-        Err(ChainError::NoSuchNode {
-            node,
-            nodes: self.config.nodes,
-        })
-    }
-    /// Restarts a crashed node from its last accepted block.
-    pub fn restart(&mut self, node: NodeIndex) -> Result<(), ChainError> {
-        Err(ChainError::NoSuchNode {
-            node,
-            nodes: self.config.nodes,
-        })
-    }
-    /// Splits nodes into `0..split` and `split..` (messages across are dropped); None heals.
-    pub fn partition(&mut self, split: Option<NodeIndex>) -> Result<(), ChainError> {
-        let _ = split;
+        self.check_live(node)?;
+        if let Some(link) = self.links.get_mut(node as usize) {
+            link.crashed = true;
+            link.incarnation += 1;
+        }
+        self.emit(ChainEvent::Crashed(node));
         Ok(())
     }
-    /// Delivers the next message (by deliver time, then sequence number).
+
+    /// Restarts a crashed node from its last accepted block: a fresh VM initialized from genesis
+    /// replays the old VM's accepted chain (parse, verify, accept, in height order); a fresh
+    /// engine starts on it. Processing blocks, polls and the mempool are lost, as in avalanchego
+    /// where only accepted blocks persist.
+    pub fn restart(&mut self, node: NodeIndex) -> Result<(), ChainError> {
+        let (Some(state), Some(link)) =
+            (self.nodes.get(node as usize), self.links.get(node as usize))
+        else {
+            return Err(ChainError::NoSuchNode {
+                node,
+                nodes: self.config.nodes,
+            });
+        };
+        if !link.crashed {
+            return Err(ChainError::Precondition(format!(
+                "node {node} is not crashed"
+            )));
+        }
+        let incarnation = link.incarnation + 1;
+        let seed = engine_seed(state.seed, incarnation);
+        let Some(old) = self.engines.get(node as usize) else {
+            return Err(ChainError::NoSuchNode {
+                node,
+                nodes: self.config.nodes,
+            });
+        };
+        let vm = self
+            .replay(old.vm())
+            .map_err(|error| ChainError::Vm { node, error })?;
+        let mut engine = Engine::new(node, vm, self.config.params, self.validators.clone(), seed);
+        configure(
+            &mut engine,
+            node >= self.honest,
+            &self.config,
+            self.byzantine_target,
+        );
+        let Some(slot) = self.engines.get_mut(node as usize) else {
+            return Ok(());
+        };
+        let fresh = (engine.polls_finished(), engine.last_accepted().1);
+        let old = core::mem::replace(slot, engine);
+        if let Some(seen) = self.observed.get_mut(node as usize) {
+            *seen = fresh;
+        }
+        if node < self.honest {
+            // The old life's processing and rejected blocks are forgotten; accepted ones persist.
+            for (id, info) in self.blocks.iter_mut() {
+                let Ok(before) = old.vm().get_block(id) else {
+                    continue;
+                };
+                let known = before.verified || before.status.decided();
+                let rejected = before.status == Status::Rejected;
+                let accepted = before.status == Status::Accepted;
+                if known && !accepted {
+                    info.known_by = info.known_by.saturating_sub(1);
+                }
+                if rejected {
+                    info.rejected_by = info.rejected_by.saturating_sub(1);
+                }
+            }
+        }
+        if let Some(link) = self.links.get_mut(node as usize) {
+            *link = Link {
+                crashed: false,
+                incarnation,
+            };
+        }
+        self.emit(ChainEvent::Restarted(node));
+        Ok(())
+    }
+
+    /// A fresh VM from genesis with `old`'s accepted chain replayed through the `ChainVm` trait.
+    fn replay(&self, old: &TimestampVm) -> Result<TimestampVm, VmError> {
+        let mut vm = TimestampVm::new();
+        vm.initialize(&self.genesis, &[])?;
+        let last = old.get_block(&old.last_accepted())?.height;
+        let now = (self.now / 1000) as Timestamp;
+        for height in 1..=last {
+            let id = old.get_block_id_at_height(height)?;
+            let bytes = &old.get_block(&id)?.bytes;
+            let parsed = vm.parse_block(bytes)?;
+            vm.verify(&parsed, now)?;
+            vm.accept(&parsed)?;
+        }
+        Ok(vm)
+    }
+
+    /// Splits nodes into `0..split` and `split..` (messages across are dropped when sent); None
+    /// heals. Messages already on the wire still arrive.
+    pub fn partition(&mut self, split: Option<NodeIndex>) -> Result<(), ChainError> {
+        if let Some(at) = split {
+            if at == 0 || at >= self.config.nodes {
+                return Err(ChainError::Precondition(format!(
+                    "a partition at {at} leaves one side empty: split between 1 and {}",
+                    self.config.nodes.saturating_sub(1)
+                )));
+            }
+        }
+        self.split = split;
+        self.emit(ChainEvent::Partitioned(split));
+        Ok(())
+    }
+
+    // ----- the wire -----
+
+    /// The side of the partition `node` is on.
+    fn side(&self, node: NodeIndex) -> u8 {
+        match self.split {
+            Some(split) if node >= split => 1,
+            _ => 0,
+        }
+    }
+
+    /// Records an event (and hashes it) when tracing.
+    fn emit(&mut self, event: ChainEvent) {
+        if self.config.trace {
+            self.transcript.record(&event);
+            self.events.push(event);
+            if let Some(limit) = self.event_limit {
+                // Trim in halves so that each event is moved at most once on average.
+                if self.events.len() >= limit.saturating_mul(2).max(1) {
+                    let excess = self.events.len() - limit;
+                    self.events.drain(..excess);
+                    self.events_discarded += excess as u64;
+                }
+            }
+        }
+    }
+
+    /// Emits what `node`'s engine did and puts its messages on the wire. `asked` is the request
+    /// the engine was handling: answers to it carry its timer (delivering them cancels it) and
+    /// mark it answered.
+    fn flush(&mut self, node: NodeIndex, out: &mut Outbox, mut asked: Option<&mut Asked>) {
+        for event in out.events.drain(..) {
+            self.on_engine_event(node, event);
+        }
+        for (to, message) in out.messages.drain(..) {
+            let answer = match (&message, asked.as_deref_mut()) {
+                (
+                    Message::Chits { request_id, .. } | Message::Ancestors { request_id, .. },
+                    Some(asked),
+                ) if to == asked.asker && *request_id == asked.request_id && !asked.answered => {
+                    asked.answered = true;
+                    Some(*asked)
+                }
+                _ => None,
+            };
+            self.send(node, to, message, answer);
+        }
+    }
+
+    /// Puts one message on the wire: latency, drops, and a timer for requests. `answer`: the
+    /// request this message answers.
+    fn send(&mut self, from: NodeIndex, to: NodeIndex, message: Message, answer: Option<Asked>) {
+        let Some(recipient) = self.links.get(to as usize) else {
+            // An engine addressed a node that does not exist: nothing to deliver to.
+            return;
+        };
+        // An answer goes to the asker's life that asked; anything else to the recipient's
+        // current life.
+        let incarnation = answer.map_or(recipient.incarnation, |asked| asked.incarnation);
+        let sender_incarnation = self
+            .links
+            .get(from as usize)
+            .map_or(0, |link| link.incarnation);
+        let now = self.now;
+        let seq = self.seq;
+        self.seq += 1;
+        self.stats.sent += 1;
+        let kind = message.kind();
+        let (mut timer, mut deadline) =
+            answer.map_or((NO_TIMER, 0), |asked| (asked.timer, asked.deadline));
+        let mut request = None;
+        if let Message::PushQuery { request_id, .. }
+        | Message::PullQuery { request_id, .. }
+        | Message::GetAncestors { request_id, .. } = &message
+        {
+            // avalanchego's sender registers the request with the timeout manager as it sends
+            // (a failed GetAncestors is delivered as QueryFailed too: the engine tells them apart
+            // by request ID). The timer's sequence number is taken now in both timer modes, so
+            // that both order the same.
+            let timer_seq = self.seq;
+            self.seq += 1;
+            deadline = now + u64::from(self.config.query_timeout_ms);
+            let pending = Timer {
+                at: deadline,
+                seq: timer_seq,
+                node: from,
+                peer: to,
+                request_id: *request_id,
+                incarnation: sender_incarnation,
+            };
+            timer = if self.lazy_timers {
+                timer_seq
+            } else {
+                self.queue.push_timer(pending)
+            };
+            request = Some(pending);
+        }
+        let dropped = if from == to {
+            None
+        } else if self.side(from) != self.side(to) {
+            Some(DropReason::Partition)
+        } else if self.config.drop_per_mille > 0
+            && below(&mut self.rng, 1000) < u64::from(self.config.drop_per_mille)
+        {
+            Some(DropReason::Random)
+        } else {
+            None
+        };
+        let deliver_at = match dropped {
+            Some(_) => now,
+            None if from == to => now,
+            None => {
+                let min = self.config.latency_min_ms;
+                let span = u64::from(self.config.latency_max_ms - min) + 1;
+                let extra = if span > 1 {
+                    below(&mut self.rng, span)
+                } else {
+                    0
+                };
+                now + u64::from(min) + extra
+            }
+        };
+        if self.config.trace {
+            self.emit(ChainEvent::MessageSent {
+                seq,
+                from,
+                to,
+                kind,
+                deliver_at,
+            });
+        }
+        if let Some(reason) = dropped {
+            self.stats.dropped += 1;
+            if self.config.trace {
+                self.emit(ChainEvent::MessageDropped {
+                    seq,
+                    from,
+                    to,
+                    kind,
+                    reason,
+                });
+            }
+            if self.lazy_timers {
+                // The request or its answer is lost: its timer will fire.
+                if let Some(pending) = request {
+                    self.queue.push_late_timer(pending);
+                } else if let Some(asked) = answer {
+                    self.queue.push_late_timer(asked.timer_for(from));
+                }
+            }
+            return;
+        }
+        self.queue.push(Envelope {
+            at: deliver_at,
+            seq,
+            from,
+            to,
+            incarnation,
+            sender_incarnation,
+            timer,
+            deadline,
+            message,
+        });
+    }
+
+    /// Handles the next entry of the queue. False when nothing is due. Cancelled timers and
+    /// timers of nodes that crashed since are skipped without counting.
+    fn deliver_next(&mut self) -> bool {
+        loop {
+            let Some(due) = self.queue.pop() else {
+                return false;
+            };
+            match due {
+                Due::Timer(timer) => {
+                    let live = self
+                        .links
+                        .get(timer.node as usize)
+                        .is_some_and(|link| link.reaches(timer.incarnation));
+                    if !live {
+                        continue;
+                    }
+                    self.now = self.now.max(timer.at);
+                    let message = Message::QueryFailed {
+                        request_id: timer.request_id,
+                        peer: timer.peer,
+                    };
+                    if self.config.trace {
+                        self.emit(ChainEvent::MessageDelivered {
+                            seq: timer.seq,
+                            from: timer.peer,
+                            to: timer.node,
+                            kind: message.kind(),
+                        });
+                    }
+                    self.handle(timer.peer, timer.node, message, None);
+                    return true;
+                }
+                Due::Message(envelope) => {
+                    self.now = self.now.max(envelope.at);
+                    self.deliver(envelope);
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// Delivers one message (or drops it: its recipient crashed since it was sent).
+    fn deliver(&mut self, envelope: Envelope) {
+        let Envelope {
+            seq,
+            from,
+            to,
+            incarnation,
+            sender_incarnation,
+            timer,
+            deadline,
+            message,
+            ..
+        } = envelope;
+        let kind = message.kind();
+        let request_id = match &message {
+            Message::PushQuery { request_id, .. }
+            | Message::PullQuery { request_id, .. }
+            | Message::GetAncestors { request_id, .. } => Some(*request_id),
+            _ => None,
+        };
+        let asked = request_id.map(|request_id| Asked {
+            asker: from,
+            request_id,
+            incarnation: sender_incarnation,
+            timer,
+            deadline,
+            answered: false,
+        });
+        let reachable = self
+            .links
+            .get(to as usize)
+            .is_some_and(|link| link.reaches(incarnation));
+        if !reachable {
+            self.stats.dropped += 1;
+            if self.config.trace {
+                self.emit(ChainEvent::MessageDropped {
+                    seq,
+                    from,
+                    to,
+                    kind,
+                    reason: DropReason::Crashed,
+                });
+            }
+            if let (true, Some(asked)) = (self.lazy_timers, asked) {
+                self.queue.push_late_timer(asked.timer_for(to));
+            }
+            return;
+        }
+        self.stats.delivered += 1;
+        if self.config.trace {
+            self.emit(ChainEvent::MessageDelivered {
+                seq,
+                from,
+                to,
+                kind,
+            });
+        }
+        if matches!(message, Message::Chits { .. } | Message::Ancestors { .. }) && !self.lazy_timers
+        {
+            // avalanchego's timeout manager: a response removes the request's timeout.
+            self.queue.cancel_timer(timer);
+        }
+        self.handle(from, to, message, asked);
+    }
+
+    /// Hands a message to `to`'s engine and emits what it did. A request it did not answer at
+    /// once gets its timer now (lazy timers).
+    fn handle(
+        &mut self,
+        from: NodeIndex,
+        to: NodeIndex,
+        message: Message,
+        mut asked: Option<Asked>,
+    ) {
+        let now = self.now;
+        let mut out = core::mem::take(&mut self.outbox);
+        if let Some(engine) = self.engines.get_mut(to as usize) {
+            engine.handle(from, message, now, &mut out);
+        }
+        self.finish(to, out, asked.as_mut());
+        if let (true, Some(asked)) = (self.lazy_timers, asked) {
+            if !asked.answered {
+                self.queue.push_late_timer(asked.timer_for(to));
+            }
+        }
+    }
+
+    /// Emits what `node`'s engine did, puts its messages on the wire and gives the outbox back
+    /// for reuse.
+    fn finish(&mut self, node: NodeIndex, mut out: Outbox, asked: Option<&mut Asked>) {
+        if !self.config.trace {
+            self.observe(node);
+        }
+        self.flush(node, &mut out, asked);
+        self.outbox = out;
+    }
+
+    /// With `trace` off the engines build no events; what the network needs from them (polls
+    /// finished, blocks accepted) is read from their state after each call and compared with
+    /// what was seen last (a small dense array, so no engine is touched before its call).
+    fn observe(&mut self, node: NodeIndex) {
+        let Some(engine) = self.engines.get(node as usize) else {
+            return;
+        };
+        let polls = engine.polls_finished();
+        let (_, height) = engine.last_accepted();
+        let Some(seen) = self.observed.get_mut(node as usize) else {
+            return;
+        };
+        let (polls_before, height_before) = *seen;
+        *seen = (polls, height);
+        for _ in polls_before..polls {
+            self.poll_finished(node);
+        }
+        if height > height_before {
+            for accepted_height in height_before + 1..=height {
+                let Some(id) = self
+                    .engines
+                    .get(node as usize)
+                    .and_then(|engine| engine.vm().get_block_id_at_height(accepted_height).ok())
+                else {
+                    continue;
+                };
+                self.note_block(node, &id, None);
+                self.decided(node, id, accepted_height, true);
+            }
+            self.update_decided_watch(node);
+        }
+    }
+
+    // ----- engine events -----
+
+    /// Adds `id` to the block aggregates if new, reading its header from `node`'s VM.
+    fn note_block(&mut self, node: NodeIndex, id: &Id, builder: Option<NodeIndex>) {
+        if let Some(info) = self.blocks.get_mut(id) {
+            if info.builder.is_none() && builder.is_some() {
+                info.builder = builder;
+            }
+            return;
+        }
+        let Some(vm) = self.engines.get(node as usize).map(|engine| engine.vm()) else {
+            return;
+        };
+        let Ok(header) = vm.get_block(id) else {
+            return;
+        };
+        let info = BlockInfo {
+            parent: header.parent,
+            height: header.height,
+            timestamp: header.timestamp,
+            bytes: Rc::from(header.bytes.as_slice()),
+            fields: vm.block_fields(id).unwrap_or_default(),
+            builder,
+            accepted_by: 0,
+            rejected_by: 0,
+            known_by: 0,
+            history: Vec::new(),
+            order: self.block_order,
+        };
+        self.block_order += 1;
+        self.blocks.insert(*id, info);
+    }
+
+    /// Updates the aggregates and the running step's watch for one engine event, then emits it.
+    fn on_engine_event(&mut self, node: NodeIndex, event: EngineEvent) {
+        let honest = node < self.honest;
+        let now = self.now;
+        match &event {
+            EngineEvent::Built { id, .. } => self.note_block(node, id, Some(node)),
+            EngineEvent::Issued { id, .. } => {
+                self.note_block(node, id, None);
+                if honest {
+                    if let Some(info) = self.blocks.get_mut(id) {
+                        info.known_by += 1;
+                    }
+                }
+            }
+            EngineEvent::PollStarted { .. } => {}
+            EngineEvent::PollFinished(record) => {
+                if let Some(state) = self.nodes.get_mut(node as usize) {
+                    if state.confidence.len() >= CONFIDENCE_HISTORY {
+                        state.confidence.pop_front();
+                    }
+                    state.confidence.push_back(record.confidence);
+                }
+                self.poll_finished(node);
+            }
+            EngineEvent::Accepted { id, height } | EngineEvent::Rejected { id, height } => {
+                let accepted = matches!(event, EngineEvent::Accepted { .. });
+                self.decided(node, *id, *height, accepted);
+                self.update_decided_watch(node);
+            }
+            EngineEvent::PreferenceChanged { .. } | EngineEvent::Refused { .. } => {}
+        }
+        if self.config.trace {
+            if let EngineEvent::PollFinished(record) = &event {
+                if let Some(state) = self.nodes.get_mut(node as usize) {
+                    state.last_poll = Some(record.clone());
+                }
+            }
+            self.emit(ChainEvent::Node {
+                node,
+                at: now,
+                event,
+            });
+        } else if let EngineEvent::PollFinished(record) = event {
+            if let Some(state) = self.nodes.get_mut(node as usize) {
+                state.last_poll = Some(record);
+            }
+        }
+    }
+
+    /// One poll finished on `node`: counters and the running step's watch.
+    fn poll_finished(&mut self, node: NodeIndex) {
+        self.stats.polls += 1;
+        self.last_poll_node = Some(node);
+        match &mut self.watch {
+            Watch::Poll { node: wanted, seen } if wanted.is_none_or(|wanted| wanted == node) => {
+                *seen = true;
+            }
+            Watch::Round { pending, remaining } => {
+                if let Some(flag) = pending.get_mut(node as usize) {
+                    if *flag {
+                        *flag = false;
+                        *remaining -= 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `node` accepted or rejected `block`: the decision log and the block's counts.
+    fn decided(&mut self, node: NodeIndex, block: Id, height: u64, accepted: bool) {
+        let now = self.now;
+        self.decisions.push(DecisionRecord {
+            node,
+            block,
+            height,
+            accepted,
+            at: now,
+        });
+        if node < self.honest {
+            if let Some(info) = self.blocks.get_mut(&block) {
+                if accepted {
+                    info.accepted_by += 1;
+                    info.history.push((now, info.accepted_by));
+                } else {
+                    info.rejected_by += 1;
+                }
+            }
+        }
+    }
+
+    /// After a decision on `node`: is the watched block now decided there?
+    fn update_decided_watch(&mut self, node: NodeIndex) {
+        let (block, height) = match &self.watch {
+            Watch::Decided {
+                block,
+                height,
+                pending,
+                ..
+            } if pending.get(node as usize).copied().unwrap_or(false) => (*block, *height),
+            _ => return,
+        };
+        if !self.decided_on(node, &block, height) {
+            return;
+        }
+        if let Watch::Decided {
+            pending, remaining, ..
+        } = &mut self.watch
+        {
+            if let Some(flag) = pending.get_mut(node as usize) {
+                *flag = false;
+                *remaining -= 1;
+            }
+        }
+    }
+
+    /// Is `block` (at `height`) decided on `node`: accepted or rejected there, or at or below its
+    /// last accepted height (avalanchego's `Decided`), or off its accepted chain (an ancestor
+    /// conflicts with a block it accepted)?
+    fn decided_on(&self, node: NodeIndex, block: &Id, height: u64) -> bool {
+        let Some(engine) = self.engines.get(node as usize) else {
+            return false;
+        };
+        if engine.vm().status(block).decided() {
+            return true;
+        }
+        let (last_accepted, last_height) = engine.consensus().last_accepted();
+        if height <= last_height {
+            return true;
+        }
+        let mut ancestor = *block;
+        loop {
+            let Some(info) = self.blocks.get(&ancestor) else {
+                return false;
+            };
+            if info.height <= last_height {
+                return ancestor != last_accepted;
+            }
+            ancestor = info.parent;
+        }
+    }
+
+    // ----- steps -----
+
+    /// Delivers the next message (by deliver time, then sequence number); virtual time jumps to
+    /// its deliver time. A query timer that fires counts as a message.
     pub fn step_message(&mut self) -> StepOutcome {
-        StepOutcome::Quiet
+        if self.deliver_next() {
+            StepOutcome::Progress
+        } else {
+            StepOutcome::Quiet
+        }
     }
+
+    /// Delivers until the watch is satisfied (Progress), nothing is due (Quiet) or `budget`
+    /// messages were delivered (Budget).
+    fn run_watch(&mut self, watch: Watch, budget: u64) -> StepOutcome {
+        self.watch = watch;
+        let mut used = 0u64;
+        let outcome = loop {
+            if self.watch.done() {
+                break StepOutcome::Progress;
+            }
+            if used >= budget {
+                break StepOutcome::Budget;
+            }
+            if !self.deliver_next() {
+                break StepOutcome::Quiet;
+            }
+            used += 1;
+        };
+        self.watch = Watch::Idle;
+        outcome
+    }
+
     /// Delivers messages until one poll finishes (on `node`, or on any node), at most `budget`
-    /// messages.
+    /// messages. Progress: a poll finished; Quiet: nothing left to deliver first (also for a node
+    /// that does not exist or is crashed); Budget: the budget ran out.
     pub fn step_poll(&mut self, node: Option<NodeIndex>, budget: u64) -> StepOutcome {
-        let _ = (node, budget);
-        StepOutcome::Quiet
+        if let Some(node) = node {
+            if self.check_live(node).is_err() {
+                return StepOutcome::Quiet;
+            }
+        }
+        self.run_watch(Watch::Poll { node, seen: false }, budget)
     }
-    /// Delivers messages until every live honest node with polls in flight finished one more.
+
+    /// Delivers messages until every live honest node that had polls in flight at the start
+    /// finished at least one more (a round). With no poll in flight anywhere, it delivers until
+    /// any poll finishes.
     pub fn step_round(&mut self, budget: u64) -> StepOutcome {
-        let _ = budget;
-        StepOutcome::Quiet
+        let mut pending = vec![false; self.nodes.len()];
+        let mut remaining = 0;
+        for (index, (link, engine)) in self
+            .links
+            .iter()
+            .zip(&self.engines)
+            .enumerate()
+            .take(self.honest as usize)
+        {
+            if !link.crashed && !engine.outstanding_polls().is_empty() {
+                if let Some(flag) = pending.get_mut(index) {
+                    *flag = true;
+                    remaining += 1;
+                }
+            }
+        }
+        if remaining == 0 {
+            return self.step_poll(None, budget);
+        }
+        self.run_watch(Watch::Round { pending, remaining }, budget)
     }
-    /// Runs until `block` is decided on every live honest node.
+
+    /// Runs until `block` is decided (accepted, rejected, or below a conflicting accepted block)
+    /// on every live honest node. Progress: it is; Quiet: nothing left to deliver first (or no
+    /// node knows the block); Budget: the budget ran out.
     pub fn run_until_decided(&mut self, block: Id, budget: u64) -> StepOutcome {
-        let _ = (block, budget);
-        StepOutcome::Quiet
+        let Some(height) = self.blocks.get(&block).map(|info| info.height) else {
+            return StepOutcome::Quiet;
+        };
+        let mut pending = vec![false; self.nodes.len()];
+        let mut remaining = 0;
+        for node in 0..self.honest {
+            let live = self
+                .links
+                .get(node as usize)
+                .is_some_and(|link| !link.crashed);
+            if live && !self.decided_on(node, &block, height) {
+                if let Some(flag) = pending.get_mut(node as usize) {
+                    *flag = true;
+                    remaining += 1;
+                }
+            }
+        }
+        self.run_watch(
+            Watch::Decided {
+                block,
+                height,
+                pending,
+                remaining,
+            },
+            budget,
+        )
     }
-    /// Runs until nothing is in flight.
+
+    /// Runs until nothing is in flight (Quiet), or `budget` messages (Budget).
     pub fn run_until_quiet(&mut self, budget: u64) -> StepOutcome {
-        let _ = budget;
-        StepOutcome::Quiet
+        self.run_watch(Watch::Idle, budget)
     }
-    /// Delivers up to `messages` messages (a time slice of Run).
+
+    /// Delivers up to `messages` messages (a time slice of Run): Quiet when nothing is left in
+    /// flight afterwards, Progress otherwise.
     pub fn run(&mut self, messages: u64) -> StepOutcome {
-        let _ = messages;
-        StepOutcome::Quiet
+        for _ in 0..messages {
+            if !self.deliver_next() {
+                break;
+            }
+        }
+        if self.queue.is_empty() {
+            StepOutcome::Quiet
+        } else {
+            StepOutcome::Progress
+        }
     }
-    /// Drains the events since the last call.
+
+    /// Queues a timer for every request, cancelled by its answer, even when lazy timers would
+    /// do (tests compare the two).
+    #[cfg(test)]
+    fn force_eager_timers(&mut self) {
+        self.lazy_timers = false;
+    }
+
+    /// Drains the events since the last call (only the newest `limit` when an event limit is
+    /// set).
     pub fn take_events(&mut self) -> Vec<ChainEvent> {
+        if let Some(limit) = self.event_limit {
+            if self.events.len() > limit {
+                let excess = self.events.len() - limit;
+                self.events.drain(..excess);
+                self.events_discarded += excess as u64;
+            }
+        }
         core::mem::take(&mut self.events)
     }
+
+    /// Bounds the memory of undrained events: a long run between two `take_events` keeps only
+    /// the newest `limit` (None: keep every event, the default). Discarded events still count in
+    /// the transcript hash; [`Network::events_discarded`] counts them. The page, which drains
+    /// once per frame and shows only recent events, sets one for big networks.
+    pub fn set_event_limit(&mut self, limit: Option<usize>) {
+        self.event_limit = limit;
+    }
+
+    /// How many events the event limit discarded so far.
+    pub fn events_discarded(&self) -> u64 {
+        self.events_discarded
+    }
+
     /// SHA-256 over every event so far (in order): equal configs and commands give equal hashes.
+    /// [`Id::EMPTY`] when `trace` is off (no events are built).
     pub fn transcript_hash(&self) -> Id {
-        Id::EMPTY
-    }
-    /// One node.
-    pub fn node(&self, node: NodeIndex) -> Option<NodeView> {
-        let _ = node;
-        None
-    }
-    /// Each node's preference, by index (the grid; cheap for 2,000 nodes).
-    pub fn preferences(&self) -> Vec<Id> {
-        Vec::new()
-    }
-    /// Every block any node knows, by height then ID.
-    pub fn blocks(&self) -> Vec<BlockView> {
-        Vec::new()
-    }
-    /// A block's status on `node`.
-    pub fn status_on(&self, node: NodeIndex, block: &Id) -> Status {
-        let _ = (node, block);
-        Status::Unknown
-    }
-    /// The last finished poll on any node, and on each node.
-    pub fn last_poll(&self, node: Option<NodeIndex>) -> Option<&PollRecord> {
-        let _ = node;
-        None
-    }
-    /// Every accept and reject, in order.
-    pub fn decisions(&self) -> &[DecisionRecord] {
-        &[]
-    }
-    /// (virtual time, honest nodes that accepted `block`), one point per change.
-    pub fn acceptance_history(&self, block: &Id) -> Vec<(Millis, u32)> {
-        let _ = block;
-        Vec::new()
-    }
-    /// Is `node` honest (not Byzantine)?
-    pub fn is_honest(&self, node: NodeIndex) -> bool {
-        node < self.config.nodes - self.config.byzantine
-    }
-    /// Counters.
-    pub fn stats(&self) -> NetworkStats {
-        NetworkStats::default()
+        if self.config.trace {
+            self.transcript.hash()
+        } else {
+            Id::EMPTY
+        }
     }
 }
