@@ -19,10 +19,13 @@ test: tools
 	cargo fetch
 	scripts/test.sh
 
-## bench: native and in-browser instructions per second on the built-in workloads
+## bench: native and in-browser instructions per second on the built-in workloads, and one block
+## to finality on 100, 1,000 and 10,000 simulated nodes
 bench: tools
 	cargo run --release -p snowrv-cli -- bench
 	scripts/browser-bench.sh
+	cargo run --release -p snowrv-cli -- bench-chain
+	scripts/browser-bench-chain.sh
 
 ## examples: rebuild the example and benchmark ELFs from their .S sources (needs the cross tools)
 examples: tools

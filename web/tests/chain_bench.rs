@@ -1,0 +1,98 @@
+//! Browser benchmark of the simulated Snowman network: one block to finality on every honest node
+//! with the default parameters for N = 100, 1,000 and 10,000 nodes, in headless Chromium. It prints
+//! one `bench-chain ...` line per size (median wall time over the repeats, messages delivered,
+//! polls, virtual time, and wall time per N·log2 N). Only a `--release` build gives meaningful
+//! figures: `scripts/browser-bench-chain.sh`, or
+//! `wasm-pack test --release --headless --chrome --mode no-install --chromedriver /usr/bin/chromedriver web --test chain_bench`.
+//!
+//! Each run is the `snowrv bench-chain` procedure (trace off, auto_build off: node 0 proposes and
+//! builds one block, then `run_until_decided`), so the native and browser figures compare. Runs
+//! deliver messages in slices and yield to the browser between slices when a slice took long, as
+//! the page's Run does; the yielding time counts. The largest size runs once; the script raises the
+//! runner's time limit (`WASM_BINDGEN_TEST_TIMEOUT`, 20 s by default) so that it can finish.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use snowrv_core::chain::network::{Network, NetworkConfig, StepOutcome};
+use snowrv_core::chain::timestampvm::Data;
+use snowrv_web::state::now_ms;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Messages per `run_until_decided` call between checks of the clock.
+const SLICE: u64 = 250_000;
+/// Yield to the browser after computing this long.
+const CHUNK_MS: f64 = 200.0;
+/// A run that has not decided after this many messages is reported as stuck.
+const BUDGET: u64 = 100_000_000;
+
+/// One run: (wall ms, messages delivered, polls, virtual ms), or why it failed.
+async fn run_once(nodes: u32) -> Result<(f64, u64, u64, u64), String> {
+    let config = NetworkConfig {
+        nodes,
+        trace: false,
+        auto_build: false,
+        ..NetworkConfig::default()
+    };
+    let mut network = Network::new(config).map_err(|e| e.to_string())?;
+    let data = Data::from_text_or_hex("bench-chain")?;
+    let start = now_ms();
+    network.propose(0, data).map_err(|e| e.to_string())?;
+    let block = network.build(0).map_err(|e| e.to_string())?;
+    let mut chunk_start = start;
+    while network.run_until_decided(block, SLICE) == StepOutcome::Budget {
+        if network.stats().delivered > BUDGET {
+            return Err(format!("not decided after {BUDGET} messages"));
+        }
+        if now_ms() - chunk_start > CHUNK_MS {
+            yew::platform::time::sleep(std::time::Duration::ZERO).await;
+            chunk_start = now_ms();
+        }
+    }
+    let wall = now_ms() - start;
+    let stats = network.stats();
+    Ok((wall, stats.delivered, stats.polls, network.now()))
+}
+
+async fn measure(nodes: u32, repeat: usize) {
+    let mut runs = Vec::new();
+    for _ in 0..repeat {
+        match run_once(nodes).await {
+            Ok(run) => runs.push(run),
+            Err(e) => {
+                console_log!("bench-chain {nodes} nodes: {e}");
+                return;
+            }
+        }
+        yew::platform::time::sleep(std::time::Duration::ZERO).await;
+    }
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (wall, messages, polls, virtual_ms) = runs[runs.len() / 2];
+    let n = f64::from(nodes);
+    console_log!(
+        "bench-chain {nodes} nodes: {wall:.1} ms (median of {repeat}), {messages} messages, \
+         {polls} polls, {virtual_ms} virtual ms, {:.1} ns/message, {:.1} ns/(N log2 N)",
+        wall * 1e6 / messages.max(1) as f64,
+        wall * 1e6 / (n * n.log2())
+    );
+}
+
+/// The full measurement; only a release build gives meaningful figures
+/// (`scripts/browser-bench-chain.sh`).
+#[cfg(not(debug_assertions))]
+#[wasm_bindgen_test]
+async fn bench_chain_in_the_browser() {
+    measure(100, 5).await;
+    measure(1_000, 3).await;
+    measure(10_000, 1).await;
+}
+
+/// In the debug build `make test` runs, a small network only: the benchmark's code path still runs
+/// (and a block is still decided), without spending minutes on unoptimized wasm.
+#[cfg(debug_assertions)]
+#[wasm_bindgen_test]
+async fn bench_chain_in_the_browser() {
+    let (_, messages, polls, _) = run_once(30).await.unwrap();
+    assert!(messages > 0 && polls > 0);
+}
