@@ -61,6 +61,7 @@ suite prebuilt-elfs  check scripts/check-prebuilt.sh
 suite wasm-pack-test cargo wasm-pack test --headless --chrome --mode no-install --chromedriver /usr/bin/chromedriver web
 suite trunk-release  check trunk build --release
 suite e2e            plain node e2e/playground.spec.mjs
+suite e2e-chain      plain node e2e/chain.spec.mjs
 
 echo
 [ ${#failed_suites[@]} -eq 0 ] || echo "failed suites: ${failed_suites[*]}"

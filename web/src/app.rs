@@ -1,11 +1,17 @@
-//! The root component: holds the [`Playground`] reducer, drives the run loop's timer and lays
-//! out the panels.
+//! The root component: two tabs, "Machine" (the RISC-V playground, default) and "Chain" (the
+//! simulated Snowman network, [`ChainPage`]). Both pages stay mounted and the inactive one is
+//! hidden, so each keeps its state (and a running chain keeps running) across tab switches. The
+//! URL hash `#chain` opens the chain tab; switching tabs updates the hash.
+//!
+//! [`MachinePage`] holds the machine's [`Playground`] reducer, drives its run loop's timer and
+//! lays out its panels.
 
 use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
+use crate::components::chain::ChainPage;
 use crate::components::{Csrs, Disasm, Registers, Status, Toolbar};
 use crate::state::{Action, Playground, RunState};
 use crate::view;
@@ -17,9 +23,95 @@ const DISASM_BEFORE: usize = 6;
 /// computing and the rest painting and answering clicks.
 const TICK_INTERVAL_MS: u32 = 1;
 
-/// The playground page.
+/// The two pages.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Tab {
+    /// The RISC-V machine playground.
+    Machine,
+    /// The simulated Snowman chain.
+    Chain,
+}
+
+impl Tab {
+    /// The tab a URL hash names (`#chain`; anything else is the machine).
+    pub fn from_hash(hash: &str) -> Tab {
+        match hash.trim_start_matches('#') {
+            "chain" => Tab::Chain,
+            _ => Tab::Machine,
+        }
+    }
+
+    /// The URL hash of the tab.
+    pub fn hash(self) -> &'static str {
+        match self {
+            Tab::Machine => "#machine",
+            Tab::Chain => "#chain",
+        }
+    }
+}
+
+fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// The page: masthead with the tabs, and both pages (one hidden).
 #[function_component(App)]
 pub fn app() -> Html {
+    let tab = use_state(|| Tab::from_hash(&current_hash()));
+    // Back/forward and edited URLs switch tabs too.
+    {
+        let tab = tab.clone();
+        use_effect_with((), move |()| {
+            let listener = web_sys::window().map(|window| {
+                gloo::events::EventListener::new(&window, "hashchange", move |_| {
+                    tab.set(Tab::from_hash(&current_hash()));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    let select = |target: Tab| {
+        let tab = tab.clone();
+        Callback::from(move |_: MouseEvent| {
+            tab.set(target);
+            if let Some(window) = web_sys::window() {
+                // Replace, not push: switching tabs should not fill the history.
+                let _ = window.history().and_then(|h| {
+                    h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(target.hash()))
+                });
+            }
+        })
+    };
+    let tab_button = |target: Tab, label: &str, testid: &str| {
+        let active = *tab == target;
+        html! {
+            <button role="tab" class={classes!("tab", active.then_some("active"))}
+                aria-selected={if active { "true" } else { "false" }}
+                data-testid={testid.to_string()} onclick={select(target)}>{ label.to_string() }</button>
+        }
+    };
+    html! {
+        <div class={classes!("app", (*tab == Tab::Chain).then_some("wide"))}>
+            <header class="masthead">
+                <h1><span class="logo">{"❄"}</span>{" SnowRV"}<span class="sub">{
+                    if *tab == Tab::Chain { " Snowman playground" } else { " RISC-V playground" }
+                }</span></h1>
+                <nav class="tabs" role="tablist" aria-label="Pages">
+                    { tab_button(Tab::Machine, "Machine", "tab-machine") }
+                    { tab_button(Tab::Chain, "Chain", "tab-chain") }
+                </nav>
+            </header>
+            <div class="page" hidden={*tab != Tab::Machine}><MachinePage /></div>
+            <div class="page" hidden={*tab != Tab::Chain}><ChainPage /></div>
+        </div>
+    }
+}
+
+/// The RISC-V machine playground.
+#[function_component(MachinePage)]
+pub fn machine_page() -> Html {
     let playground = use_reducer(Playground::default);
     let dispatcher = playground.dispatcher();
 
@@ -77,9 +169,8 @@ pub fn app() -> Html {
         });
 
     html! {
-        <div class="app">
-            <header class="masthead">
-                <h1><span class="logo">{"❄"}</span>{" SnowRV"}<span class="sub">{" RISC-V playground"}</span></h1>
+        <div class="machine-page">
+            <header class="program-head">
                 <p class="program-title" data-testid="program">
                     <strong>{ session.program.clone() }</strong>{" — "}{ summary }
                     if let Some(id) = session.example {

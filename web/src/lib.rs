@@ -1,15 +1,19 @@
-//! The SnowRV playground in the browser: a Yew app that drives `snowrv-core`.
+//! The SnowRV playground in the browser: a Yew app that drives `snowrv-core`, with two tabs.
 //!
 //! The crate is thin: the simulation, its history (stepping back) and what every panel shows are
-//! the core's [`snowrv_core::playground::Playground`]. [`state`] turns clicks into its commands,
-//! drains its events and owns the clock (run slices, speed); [`view`] formats; [`components`] are
-//! the panels; [`app`] wires them to the reducer and drives the run loop's timer. No instruction
-//! is interpreted here.
+//! the core's [`snowrv_core::playground::Playground`] (the machine) and
+//! [`snowrv_core::playground::chain::ChainPlayground`] (the chain). [`state`] and
+//! [`chain_state`] turn clicks into their commands, drain their events and own the clock (run
+//! slices, speed); [`view`] formats; [`components`] are the panels; [`app`] holds the tabs and
+//! wires the machine's panels; [`bridge`] installs `window.snowrv` (JSON-RPC over the page's
+//! network). No instruction is interpreted and no vote is counted here.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod app;
+pub mod bridge;
+pub mod chain_state;
 pub mod components;
 pub mod examples;
 pub mod sim;

@@ -55,6 +55,7 @@ async fn run_once(nodes: u32) -> Result<(f64, u64, u64, u64), String> {
     Ok((wall, stats.delivered, stats.polls, network.now()))
 }
 
+#[cfg_attr(debug_assertions, allow(dead_code))]
 async fn measure(nodes: u32, repeat: usize) {
     let mut runs = Vec::new();
     for _ in 0..repeat {
