@@ -8,67 +8,14 @@
 // Screenshots go to target/e2e/. Exits non-zero on failure; the last line is
 // `e2e: N passed, M failed`.
 
-import { createServer } from 'node:http';
-import { readFile, mkdir, stat, readdir, rm } from 'node:fs/promises';
-import { extname, join, normalize, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
-const shots = join(root, 'target', 'e2e');
-const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.S': 'text/plain; charset=utf-8',
-  '.ld': 'text/plain; charset=utf-8',
-  '.sh': 'text/plain; charset=utf-8',
-  '.elf': 'application/octet-stream',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
-
-/** Serves dist/ on 127.0.0.1 at an ephemeral port; resolves to { server, url }. */
-async function serve() {
-  const server = createServer(async (req, res) => {
-    try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-      let file = normalize(join(dist, path));
-      if (!file.startsWith(dist)) throw new Error('outside dist');
-      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
-    }
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { server, url: `http://127.0.0.1:${server.address().port}/` };
-}
+import { join } from 'node:path';
+import { expect, expectEq, root, runSuite, shots, start, text, tid } from './harness.mjs';
 
 // ---- tiny test harness ----
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
-class Failure extends Error {}
-function expect(cond, message) {
-  if (!cond) throw new Failure(message);
-}
-function expectEq(actual, expected, what) {
-  if (actual !== expected) throw new Failure(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
 const HEX32 = /^0x[0-9a-f]{8}$/;
-const tid = (id) => `[data-testid="${id}"]`;
-async function text(page, id) {
-  return ((await page.locator(tid(id)).first().textContent()) ?? '').trim();
-}
 async function click(page, id, times = 1) {
   for (let i = 0; i < times; i++) await page.locator(tid(id)).click();
 }
@@ -254,69 +201,4 @@ test('narrow screens reflow without horizontal scrolling', async (page) => {
 });
 
 // ---- runner ----
-async function main() {
-  try {
-    await stat(join(dist, 'index.html'));
-  } catch {
-    console.error('e2e: dist/index.html missing: run `trunk build --release` first');
-    process.exit(2);
-  }
-  await mkdir(shots, { recursive: true });
-  for (const old of await readdir(shots)) {
-    if (old.endsWith('.png')) await rm(join(shots, old));
-  }
-  const { server, url } = await serve();
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
-  let passed = 0;
-  let failed = 0;
-  try {
-    for (const { name, fn } of tests) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-      const page = await context.newPage();
-      page.setDefaultTimeout(15000);
-      const errors = [];
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') errors.push(`console error: ${msg.text()}`);
-      });
-      page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-      try {
-        await page.goto(url);
-        await page.waitForSelector(tid('pc'));
-        await fn(page);
-        expect(errors.length === 0, errors.join('\n'));
-        passed++;
-        console.log(`  ok    ${name}`);
-      } catch (err) {
-        failed++;
-        console.log(`  FAIL  ${name}\n        ${String(err.message ?? err).split('\n').join('\n        ')}`);
-        await shot(page, `fail-${tests.findIndex((t) => t.name === name)}`).catch(() => {});
-      } finally {
-        await context.close();
-      }
-    }
-  } finally {
-    await browser.close();
-    server.close();
-  }
-  console.log(`e2e: ${passed} passed, ${failed} failed (screenshots in target/e2e/)`);
-  process.exit(failed === 0 ? 0 : 1);
-}
-
-main().catch((err) => {
-  console.error(err);
-  console.log('e2e: 0 passed, 1 failed');
-  process.exit(1);
-});
+start(() => runSuite({ tests, readySelector: tid('pc'), viewport: { width: 1280, height: 860 } }));
