@@ -559,14 +559,12 @@ impl<V: ChainVm> Engine<V> {
                 block: poll.block,
                 started_at: poll.started_at,
                 waiting_on: poll
-                    .slots
-                    .iter()
+                    .slots()
                     .filter(|slot| slot.answer == Answer::Waiting)
                     .map(|slot| slot.node)
                     .collect(),
                 votes: poll
-                    .slots
-                    .iter()
+                    .slots()
                     .filter_map(|slot| match slot.answer {
                         Answer::Chits {
                             preferred, vote, ..
@@ -1243,7 +1241,7 @@ impl<V: ChainVm> Engine<V> {
             self.polls_finished += 1;
             let mut bag = Bag::new();
             let mut voters = Vec::new();
-            for slot in &poll.slots {
+            for slot in poll.slots() {
                 let shown = match slot.answer {
                     Answer::Chits {
                         preferred,

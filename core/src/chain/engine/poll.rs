@@ -50,6 +50,18 @@ pub(crate) struct Slot {
     pub answer: Answer,
 }
 
+/// An [`Answer`] with its IDs as indices into [`Poll::ids`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Compact {
+    Waiting,
+    Failed,
+    Chits {
+        preferred: u32,
+        at_height: u32,
+        vote: Option<u32>,
+    },
+}
+
 /// One poll in flight (or finished and waiting for older ones).
 #[derive(Clone, Debug)]
 pub(crate) struct Poll {
@@ -65,8 +77,13 @@ pub(crate) struct Poll {
     pub finished_at: Option<Millis>,
     /// It finished while some sampled nodes had not answered.
     pub early: bool,
-    /// Sampled nodes in sampled order, with their answers.
-    pub slots: Vec<Slot>,
+    /// Sampled nodes in sampled order.
+    nodes: Vec<NodeIndex>,
+    /// Their answers, parallel to `nodes`, with block IDs as indices into `ids` (a poll holds
+    /// few distinct IDs, so this keeps the polls of every engine small in memory).
+    answers: Vec<Compact>,
+    /// The distinct block IDs the answers name.
+    ids: Vec<Id>,
     /// Sampled nodes that have not answered.
     remaining: u32,
     /// Votes received for processing blocks (avalanchego `votes.Len()`).
@@ -127,13 +144,9 @@ impl Poll {
             started_at: now,
             finished_at: None,
             early: false,
-            slots: sampled
-                .iter()
-                .map(|node| Slot {
-                    node: *node,
-                    answer: Answer::Waiting,
-                })
-                .collect(),
+            nodes: sampled.to_vec(),
+            answers: sampled.iter().map(|_| Compact::Waiting).collect(),
+            ids: Vec::new(),
             remaining: u32::try_from(sampled.len()).unwrap_or(u32::MAX),
             received: 0,
             votes: Vec::new(),
@@ -147,10 +160,51 @@ impl Poll {
 
     /// The slot of `node` if it was sampled and has not answered yet (a node answers once:
     /// `earlyTermPoll.Vote` removes it from `polled`).
-    fn waiting_slot(&mut self, node: NodeIndex) -> Option<&mut Slot> {
-        self.slots
-            .iter_mut()
-            .find(|slot| slot.node == node && slot.answer == Answer::Waiting)
+    fn waiting_slot(&self, node: NodeIndex) -> Option<usize> {
+        let answers = &self.answers;
+        self.nodes.iter().enumerate().position(|(index, sampled)| {
+            *sampled == node && answers.get(index) == Some(&Compact::Waiting)
+        })
+    }
+
+    /// The index of `id` in `ids`, added if new.
+    fn intern(&mut self, id: Id) -> u32 {
+        let index = match self.ids.iter().position(|known| *known == id) {
+            Some(index) => index,
+            None => {
+                self.ids.push(id);
+                self.ids.len() - 1
+            }
+        };
+        u32::try_from(index).unwrap_or(u32::MAX)
+    }
+
+    /// The ID at `index` in `ids`.
+    fn id_at(&self, index: u32) -> Id {
+        self.ids.get(index as usize).copied().unwrap_or_default()
+    }
+
+    /// Sampled nodes in sampled order, with their answers.
+    pub fn slots(&self) -> impl Iterator<Item = Slot> + '_ {
+        self.nodes
+            .iter()
+            .zip(&self.answers)
+            .map(|(node, answer)| Slot {
+                node: *node,
+                answer: match *answer {
+                    Compact::Waiting => Answer::Waiting,
+                    Compact::Failed => Answer::Failed,
+                    Compact::Chits {
+                        preferred,
+                        at_height,
+                        vote,
+                    } => Answer::Chits {
+                        preferred: self.id_at(preferred),
+                        at_height: self.id_at(at_height),
+                        vote: vote.map(|vote| self.id_at(vote)),
+                    },
+                },
+            })
     }
 
     /// Records `node`'s chits; `vote` is the processing block they count for (None: dropped).
@@ -162,14 +216,17 @@ impl Poll {
         at_height: Id,
         vote: Option<Id>,
     ) -> bool {
-        let Some(slot) = self.waiting_slot(node) else {
+        let Some(index) = self.waiting_slot(node) else {
             return false;
         };
-        slot.answer = Answer::Chits {
-            preferred,
-            at_height,
-            vote,
+        let answer = Compact::Chits {
+            preferred: self.intern(preferred),
+            at_height: self.intern(at_height),
+            vote: vote.map(|vote| self.intern(vote)),
         };
+        if let Some(slot) = self.answers.get_mut(index) {
+            *slot = answer;
+        }
         self.remaining = self.remaining.saturating_sub(1);
         if let Some(block) = vote {
             self.received += 1;
@@ -184,10 +241,12 @@ impl Poll {
     /// Records that `node` will not answer (`earlyTermPoll.Drop`). Returns false when `node` was
     /// not sampled or already answered.
     pub fn drop_node(&mut self, node: NodeIndex) -> bool {
-        let Some(slot) = self.waiting_slot(node) else {
+        let Some(index) = self.waiting_slot(node) else {
             return false;
         };
-        slot.answer = Answer::Failed;
+        if let Some(slot) = self.answers.get_mut(index) {
+            *slot = Compact::Failed;
+        }
         self.remaining = self.remaining.saturating_sub(1);
         true
     }
@@ -372,11 +431,14 @@ fn prefixes_settled(
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PollSet {
     polls: VecDeque<Poll>,
+    /// The polls' request IDs, parallel to `polls` (a compact copy for the lookup by ID).
+    ids: VecDeque<u32>,
 }
 
 impl PollSet {
     /// Adds a poll; request IDs increase, so pushing at the back keeps the set oldest first.
     pub fn add(&mut self, poll: Poll) {
+        self.ids.push_back(poll.request_id);
         self.polls.push_back(poll);
     }
 
@@ -387,12 +449,14 @@ impl PollSet {
 
     /// The poll with `request_id`.
     pub fn get_mut(&mut self, request_id: u32) -> Option<&mut Poll> {
-        self.polls.iter_mut().find(|p| p.request_id == request_id)
+        let index = self.ids.iter().position(|id| *id == request_id)?;
+        self.polls.get_mut(index)
     }
 
     /// The oldest poll, if it finished: finished polls leave only from the front.
     pub fn pop_finished(&mut self) -> Option<Poll> {
         if self.polls.front().is_some_and(Poll::is_finished) {
+            self.ids.pop_front();
             self.polls.pop_front()
         } else {
             None
@@ -407,6 +471,7 @@ impl PollSet {
     /// Forgets every poll (a crash).
     pub fn clear(&mut self) {
         self.polls.clear();
+        self.ids.clear();
     }
 }
 
