@@ -77,8 +77,9 @@ pub(crate) struct Poll {
     pub finished_at: Option<Millis>,
     /// It finished while some sampled nodes had not answered.
     pub early: bool,
-    /// Sampled nodes in sampled order.
-    nodes: Vec<NodeIndex>,
+    /// Sampled nodes in sampled order, each with whether it is still waited on (its answer is
+    /// `Waiting`; kept here so that finding an answering node's slot reads one array).
+    nodes: Vec<(NodeIndex, bool)>,
     /// Their answers, parallel to `nodes`, with block IDs as indices into `ids` (a poll holds
     /// few distinct IDs, so this keeps the polls of every engine small in memory).
     answers: Vec<Compact>,
@@ -144,7 +145,7 @@ impl Poll {
             started_at: now,
             finished_at: None,
             early: false,
-            nodes: sampled.to_vec(),
+            nodes: sampled.iter().map(|node| (*node, true)).collect(),
             answers: sampled.iter().map(|_| Compact::Waiting).collect(),
             ids: Vec::new(),
             remaining: u32::try_from(sampled.len()).unwrap_or(u32::MAX),
@@ -161,10 +162,19 @@ impl Poll {
     /// The slot of `node` if it was sampled and has not answered yet (a node answers once:
     /// `earlyTermPoll.Vote` removes it from `polled`).
     fn waiting_slot(&self, node: NodeIndex) -> Option<usize> {
-        let answers = &self.answers;
-        self.nodes.iter().enumerate().position(|(index, sampled)| {
-            *sampled == node && answers.get(index) == Some(&Compact::Waiting)
-        })
+        self.nodes
+            .iter()
+            .position(|(sampled, waiting)| *sampled == node && *waiting)
+    }
+
+    /// Records the answer of the slot at `index`.
+    fn answer(&mut self, index: usize, answer: Compact) {
+        if let Some((_, waiting)) = self.nodes.get_mut(index) {
+            *waiting = false;
+        }
+        if let Some(slot) = self.answers.get_mut(index) {
+            *slot = answer;
+        }
     }
 
     /// The index of `id` in `ids`, added if new.
@@ -189,7 +199,7 @@ impl Poll {
         self.nodes
             .iter()
             .zip(&self.answers)
-            .map(|(node, answer)| Slot {
+            .map(|((node, _), answer)| Slot {
                 node: *node,
                 answer: match *answer {
                     Compact::Waiting => Answer::Waiting,
@@ -224,9 +234,7 @@ impl Poll {
             at_height: self.intern(at_height),
             vote: vote.map(|vote| self.intern(vote)),
         };
-        if let Some(slot) = self.answers.get_mut(index) {
-            *slot = answer;
-        }
+        self.answer(index, answer);
         self.remaining = self.remaining.saturating_sub(1);
         if let Some(block) = vote {
             self.received += 1;
@@ -244,9 +252,7 @@ impl Poll {
         let Some(index) = self.waiting_slot(node) else {
             return false;
         };
-        if let Some(slot) = self.answers.get_mut(index) {
-            *slot = Compact::Failed;
-        }
+        self.answer(index, Compact::Failed);
         self.remaining = self.remaining.saturating_sub(1);
         true
     }
