@@ -273,6 +273,10 @@ pub struct Outbox {
     pub messages: Vec<(NodeIndex, Message)>,
     /// Events in order.
     pub events: Vec<EngineEvent>,
+    /// Polls the engine recorded into consensus during the call (only then can its poll count
+    /// or last accepted block have changed): lets the network skip looking at the engine
+    /// otherwise. The network resets it.
+    pub polls_finished: u32,
 }
 
 /// Ancestors sent with a block in an [`Message::Ancestors`] answer, at most (not counting the
@@ -296,20 +300,40 @@ struct Fetch {
 }
 
 /// One node's engine over its own VM.
+///
+/// The fields every message reads (behavior, preference, last accepted block, polls) come first
+/// and the struct starts on a cache line (`repr(C)` keeps the declared order): with a thousand
+/// engines each delivery finds its engine cold in cache, and a query is then answered from two
+/// cache lines instead of a walk over the whole struct.
 #[derive(Debug)]
+#[repr(C, align(64))]
 pub struct Engine<V: ChainVm> {
+    // ----- read by every message -----
+    /// The preference the VM was last told about (always consensus's after a call returns),
+    /// and its height: most queries and chits name it, and comparing with it saves lookups.
+    preference: Id,
+    /// Consensus's last accepted block and its height, copied after every poll (chits carry
+    /// it, and votes below it are dropped).
+    accepted: (Id, u64),
+    preference_height: u64,
     node: NodeIndex,
-    vm: V,
-    consensus: Topological,
-    behavior: Behavior,
-    params: Parameters,
-    validators: Rc<Validators>,
-    sampler: Sampler,
-    rng: ChaCha8Rng,
     /// The last request ID used, for polls and fetches alike (avalanchego `requestID`).
     request_id: u32,
+    behavior: Behavior,
+    /// Build after every input while entries are pending (avalanchego `PendingTxs`).
+    auto_build: bool,
+    /// Build events (false: only messages, for speed).
+    trace: bool,
     polls: PollSet,
+    params: Parameters,
     polls_finished: u64,
+    scratch: Scratch,
+    // ----- read per poll or less -----
+    consensus: Topological,
+    sampler: Sampler,
+    rng: ChaCha8Rng,
+    vm: V,
+    validators: Rc<Validators>,
     /// Blocks queued for issue, waiting for an ancestor (avalanchego `pending`).
     pending: BTreeSet<Id>,
     /// Dependency -> blocks waiting for it to be issued (avalanchego's `blocked` scheduler).
@@ -318,21 +342,12 @@ pub struct Engine<V: ChainVm> {
     /// (avalanchego `blkReqs`, a bimap).
     fetches: BTreeMap<u32, Fetch>,
     fetching: BTreeMap<Id, u32>,
-    /// Build after every input while entries are pending (avalanchego `PendingTxs`).
-    auto_build: bool,
-    /// Build events (false: only messages, for speed).
-    trace: bool,
-    /// The preference the VM was last told about (always consensus's after a call returns),
-    /// and its height: most queries and chits name it, and comparing with it saves lookups.
-    preference: Id,
-    preference_height: u64,
     /// The conflicting block FixedVote/Equivocating nodes vote for, when given.
     target: Option<Id>,
     /// The sibling this Byzantine node built itself, and its height.
     conflict: Option<(Id, u64)>,
     /// Makes the mempool entry of a Byzantine sibling from (node, height).
     conflict_entry: Option<fn(NodeIndex, u64) -> V::Entry>,
-    scratch: Scratch,
     sample: Vec<NodeIndex>,
     work: Vec<Id>,
 }
@@ -376,6 +391,7 @@ impl<V: ChainVm> Engine<V> {
             auto_build: false,
             trace: true,
             preference: last_accepted,
+            accepted: (last_accepted, height),
             preference_height: height,
             target: None,
             conflict: None,
@@ -595,7 +611,7 @@ impl<V: ChainVm> Engine<V> {
     }
     /// The last accepted block and its height.
     pub fn last_accepted(&self) -> (Id, u64) {
-        self.consensus.last_accepted()
+        self.accepted
     }
     /// Blocks parsed and waiting for an ancestor before they can be issued, in ID order.
     pub fn pending_blocks(&self) -> Vec<Id> {
@@ -624,7 +640,7 @@ impl<V: ChainVm> Engine<V> {
             Behavior::FixedVote => {
                 let fixed = self
                     .conflict_block()
-                    .unwrap_or(self.consensus.last_accepted().0);
+                    .unwrap_or(self.accepted.0);
                 (fixed, fixed)
             }
             Behavior::Equivocating => match self.conflict_block() {
@@ -639,7 +655,7 @@ impl<V: ChainVm> Engine<V> {
     /// preference when the chain does not reach that height).
     fn honest_answer(&self, requested_height: u64) -> (Id, Id) {
         let preference = self.preference;
-        let (last_accepted, last_height) = self.consensus.last_accepted();
+        let (last_accepted, last_height) = self.accepted;
         let at_height = if requested_height >= self.preference_height {
             // The usual case: asked about our preference's height (or above our chain's tip).
             preference
@@ -663,7 +679,7 @@ impl<V: ChainVm> Engine<V> {
                 request_id,
                 preferred,
                 preferred_at_height,
-                accepted: self.consensus.last_accepted().0,
+                accepted: self.accepted.0,
             },
         ));
     }
@@ -728,13 +744,13 @@ impl<V: ChainVm> Engine<V> {
     /// engine.go `isDecided`: at or below the last accepted height, or one above it on another
     /// parent than the last accepted block (its parent was rejected).
     fn is_decided(&self, parent: &Id, height: u64) -> bool {
-        let (last_accepted, last_height) = self.consensus.last_accepted();
+        let (last_accepted, last_height) = self.accepted;
         height <= last_height || (height == last_height + 1 && *parent != last_accepted)
     }
 
     /// engine.go `canIssueChildOn`.
     fn can_issue_child_on(&self, parent: &Id) -> bool {
-        *parent == self.consensus.last_accepted().0 || self.consensus.processing(parent)
+        *parent == self.accepted.0 || self.consensus.processing(parent)
     }
 
     /// engine.go `issueFrom`: walk from `id` up its ancestry, queueing every block that should
@@ -994,7 +1010,7 @@ impl<V: ChainVm> Engine<V> {
             self.preference = preference;
             self.preference_height = match self.consensus.block(&preference) {
                 Some(meta) => meta.height,
-                None => self.consensus.last_accepted().1,
+                None => self.accepted.1,
             };
         }
     }
@@ -1143,7 +1159,7 @@ impl<V: ChainVm> Engine<V> {
         if vote == self.preference {
             // The common case, without a lookup: the preference is processing unless it is the
             // last accepted block.
-            return (vote != self.consensus.last_accepted().0).then_some(vote);
+            return (vote != self.accepted.0).then_some(vote);
         }
         let mut current = vote;
         loop {
@@ -1239,6 +1255,7 @@ impl<V: ChainVm> Engine<V> {
         while let Some(poll) = self.polls.pop_finished() {
             applied = true;
             self.polls_finished += 1;
+            out.polls_finished = out.polls_finished.saturating_add(1);
             let mut bag = Bag::new();
             let mut voters = Vec::new();
             for slot in poll.slots() {
@@ -1261,6 +1278,7 @@ impl<V: ChainVm> Engine<V> {
                 }
             }
             let result = self.consensus.record_poll(&bag);
+            self.accepted = self.consensus.last_accepted();
             let mut decided = Vec::new();
             for decision in &result.decisions {
                 let id = decision.block.id;

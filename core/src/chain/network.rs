@@ -54,12 +54,14 @@ use crate::chain::vm::{ChainVm, Status, Timestamp, VmError};
 mod queue;
 mod transcript;
 mod views;
+mod wire;
 
 #[cfg(test)]
 mod tests;
 
 use queue::{Due, Envelope, Queue, Timer, NO_TIMER};
 use transcript::Transcript;
+use wire::{IdTable, Wire};
 pub use views::InFlightMessage;
 
 /// How many finished polls of each node the confidence chart keeps.
@@ -575,6 +577,8 @@ pub struct Network {
     genesis_id: Id,
     rng: ChaCha8Rng,
     queue: Queue,
+    /// The block IDs queued messages name, numbered.
+    wire_ids: IdTable,
     /// Timers only for requests that will not be answered in time (see [`Queue`]): valid when
     /// any answer arrives before the timeout (`query_timeout_ms > 2 * latency_max_ms`), and then
     /// exactly equivalent to a timer per request cancelled by its answer, without the cost.
@@ -665,6 +669,7 @@ impl Network {
             .collect();
         let mut network = Network {
             queue: Queue::new(config.latency_max_ms),
+            wire_ids: IdTable::default(),
             lazy_timers: u64::from(config.query_timeout_ms) > 2 * u64::from(config.latency_max_ms),
             config,
             engines,
@@ -749,21 +754,25 @@ impl Network {
         prelude: impl FnOnce(&mut Network, &T),
     ) -> Result<T, ChainError> {
         let now = self.now;
-        let mut out = core::mem::take(&mut self.outbox);
         let result = match self.engines.get_mut(node as usize) {
-            Some(engine) => call(engine, now, &mut out),
+            Some(engine) => call(engine, now, &mut self.outbox),
             None => Err(VmError::NotRunning),
         };
         match result {
             Ok(value) => {
+                // `prelude` emits the command's own event before what the engine did.
+                let out = core::mem::take(&mut self.outbox);
                 prelude(self, &value);
-                self.finish(node, out, None);
+                self.outbox = out;
+                // A command may change what `observe` reads in ways the engine does not count.
+                self.outbox.polls_finished = self.outbox.polls_finished.max(1);
+                self.finish(node, None);
                 Ok(value)
             }
             Err(error) => {
-                out.messages.clear();
-                out.events.clear();
-                self.outbox = out;
+                self.outbox.messages.clear();
+                self.outbox.events.clear();
+                self.outbox.polls_finished = 0;
                 Err(ChainError::Vm { node, error })
             }
         }
@@ -1022,8 +1031,10 @@ impl Network {
     /// the engine was handling: answers to it carry its timer (delivering them cancels it) and
     /// mark it answered.
     fn flush(&mut self, node: NodeIndex, out: &mut Outbox, mut asked: Option<&mut Asked>) {
-        for event in out.events.drain(..) {
-            self.on_engine_event(node, event);
+        if !out.events.is_empty() {
+            for event in out.events.drain(..) {
+                self.on_engine_event(node, event);
+            }
         }
         for (to, message) in out.messages.drain(..) {
             let answer = match (&message, asked.as_deref_mut()) {
@@ -1152,7 +1163,7 @@ impl Network {
             sender_incarnation,
             timer,
             deadline,
-            message,
+            message: Wire::pack(message, &mut self.wire_ids),
         });
     }
 
@@ -1210,6 +1221,7 @@ impl Network {
             message,
             ..
         } = envelope;
+        let message = message.unpack(&self.wire_ids);
         let kind = message.kind();
         let request_id = match &message {
             Message::PushQuery { request_id, .. }
@@ -1271,12 +1283,10 @@ impl Network {
         message: Message,
         mut asked: Option<Asked>,
     ) {
-        let now = self.now;
-        let mut out = core::mem::take(&mut self.outbox);
         if let Some(engine) = self.engines.get_mut(to as usize) {
-            engine.handle(from, message, now, &mut out);
+            engine.handle(from, message, self.now, &mut self.outbox);
         }
-        self.finish(to, out, asked.as_mut());
+        self.finish(to, asked.as_mut());
         if let (true, Some(asked)) = (self.lazy_timers, asked) {
             if !asked.answered {
                 self.queue.push_late_timer(asked.timer_for(to));
@@ -1284,12 +1294,19 @@ impl Network {
         }
     }
 
-    /// Emits what `node`'s engine did, puts its messages on the wire and gives the outbox back
-    /// for reuse.
-    fn finish(&mut self, node: NodeIndex, mut out: Outbox, asked: Option<&mut Asked>) {
-        if !self.config.trace {
-            self.observe(node);
+    /// Emits what `node`'s engine put in the outbox and puts its messages on the wire, leaving
+    /// the outbox empty (its buffers kept for reuse).
+    fn finish(&mut self, node: NodeIndex, asked: Option<&mut Asked>) {
+        if self.outbox.polls_finished > 0 {
+            self.outbox.polls_finished = 0;
+            if !self.config.trace {
+                self.observe(node);
+            }
         }
+        if self.outbox.events.is_empty() && self.outbox.messages.is_empty() {
+            return;
+        }
+        let mut out = core::mem::take(&mut self.outbox);
         self.flush(node, &mut out, asked);
         self.outbox = out;
     }

@@ -22,7 +22,8 @@ use alloc::collections::{BinaryHeap, VecDeque};
 use alloc::vec::Vec;
 use core::cmp::{Ordering, Reverse};
 
-use crate::chain::engine::{Message, Millis, NodeIndex};
+use super::wire::Wire;
+use crate::chain::engine::{Millis, NodeIndex};
 
 /// No timer: the entry's query has no timer, or the entry is not a query or an answer to one.
 pub(crate) const NO_TIMER: u64 = u64::MAX;
@@ -49,8 +50,8 @@ pub(crate) struct Envelope {
     pub timer: u64,
     /// For a request or an answer: when the request's timer fires.
     pub deadline: Millis,
-    /// The message.
-    pub message: Message,
+    /// The message, its block IDs numbered by the network's ID table.
+    pub message: Wire,
 }
 
 /// A query timer: `QueryFailed { request_id, peer }` for `node` unless cancelled first.
@@ -295,6 +296,14 @@ impl Queue {
 
     /// Removes and returns the next entry by (deliver time, sequence).
     pub fn pop(&mut self) -> Option<Due> {
+        if self.timers.is_empty() && self.late.is_empty() {
+            // Only messages (the usual case with lazy timers): the ring's next is the next.
+            self.peek_message()?;
+            let index = (self.cursor & self.mask) as usize;
+            let envelope = self.buckets.get_mut(index)?.pop_front()?;
+            self.messages -= 1;
+            return Some(Due::Message(envelope));
+        }
         match self.next()?.0 {
             Source::Timers => {
                 let timer = self.timers.pop_front()?;
@@ -338,7 +347,7 @@ mod tests {
             sender_incarnation: 0,
             timer: NO_TIMER,
             deadline: 0,
-            message: Message::QueryFailed {
+            message: Wire::QueryFailed {
                 request_id: 0,
                 peer: 0,
             },
