@@ -522,21 +522,13 @@ impl<V: ChainVm> Engine<V> {
                 request_id,
                 block_id,
                 requested_height,
-            } => {
-                if self.behavior == Behavior::Honest {
-                    self.send_chits(from, request_id, requested_height, out);
-                    self.issue_from_by_id(from, block_id, now, out);
-                } else {
-                    self.issue_from_by_id(from, block_id, now, out);
-                    self.send_chits(from, request_id, requested_height, out);
-                }
-            }
+            } => return self.pull_query(from, request_id, block_id, requested_height, now, out),
             Message::Chits {
                 request_id,
                 preferred,
                 preferred_at_height,
                 accepted: _,
-            } => self.on_chits(from, request_id, preferred, preferred_at_height, now, out),
+            } => return self.chits(from, request_id, preferred, preferred_at_height, now, out),
             Message::GetAncestors {
                 request_id,
                 block_id,
@@ -551,6 +543,49 @@ impl<V: ChainVm> Engine<V> {
         // engine.go executeDeferredWork.
         self.build_blocks(now, out);
     }
+    /// Handles a [`Message::PullQuery`] (what [`Engine::handle`] does with one, without building
+    /// the message: the network calls it straight from the queue, as it does most often).
+    pub fn pull_query(
+        &mut self,
+        from: NodeIndex,
+        request_id: u32,
+        block_id: Id,
+        requested_height: u64,
+        now: Millis,
+        out: &mut Outbox,
+    ) {
+        match self.behavior {
+            Behavior::Silent => return,
+            Behavior::Honest => {
+                // engine.go PullQuery: answer first, then issue (or fetch) the block.
+                self.send_chits(from, request_id, requested_height, out);
+                self.issue_from_by_id(from, block_id, now, out);
+            }
+            Behavior::FixedVote | Behavior::Equivocating => {
+                self.issue_from_by_id(from, block_id, now, out);
+                self.send_chits(from, request_id, requested_height, out);
+            }
+        }
+        self.build_blocks(now, out);
+    }
+
+    /// Handles a [`Message::Chits`] (as [`Engine::pull_query`] does a PullQuery).
+    pub fn chits(
+        &mut self,
+        from: NodeIndex,
+        request_id: u32,
+        preferred: Id,
+        preferred_at_height: Id,
+        now: Millis,
+        out: &mut Outbox,
+    ) {
+        if self.behavior == Behavior::Silent {
+            return;
+        }
+        self.on_chits(from, request_id, preferred, preferred_at_height, now, out);
+        self.build_blocks(now, out);
+    }
+
     /// Starts polls until ConcurrentRepolls are in flight while anything is processing
     /// (engine.go `repoll`: a PullQuery about the preference, at the preference's height).
     pub fn repoll(&mut self, now: Millis, out: &mut Outbox) {
@@ -1057,10 +1092,15 @@ impl<V: ChainVm> Engine<V> {
 
     /// engine.go `buildBlocks`, when auto-building: while entries are pending and fewer than
     /// OptimalProcessing blocks are processing.
+    #[inline]
     fn build_blocks(&mut self, now: Millis, out: &mut Outbox) {
-        if !self.auto_build {
-            return;
+        if self.auto_build {
+            self.build_pending(now, out);
         }
+    }
+
+    /// The building loop of [`Engine::build_blocks`].
+    fn build_pending(&mut self, now: Millis, out: &mut Outbox) {
         while self.vm.pending_count() > 0
             && self.consensus.num_processing() < self.params.optimal_processing as usize
         {

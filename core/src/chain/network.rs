@@ -1069,7 +1069,6 @@ impl Network {
         let seq = self.seq;
         self.seq += 1;
         self.stats.sent += 1;
-        let kind = message.kind();
         let (mut timer, mut deadline) =
             answer.map_or((NO_TIMER, 0), |asked| (asked.timer, asked.deadline));
         let mut request = None;
@@ -1124,6 +1123,7 @@ impl Network {
                 now + u64::from(min) + extra
             }
         };
+        let kind = message.kind();
         if self.config.trace {
             self.emit(ChainEvent::MessageSent {
                 seq,
@@ -1221,15 +1221,7 @@ impl Network {
             message,
             ..
         } = envelope;
-        let message = message.unpack(&self.wire_ids);
-        let kind = message.kind();
-        let request_id = match &message {
-            Message::PushQuery { request_id, .. }
-            | Message::PullQuery { request_id, .. }
-            | Message::GetAncestors { request_id, .. } => Some(*request_id),
-            _ => None,
-        };
-        let asked = request_id.map(|request_id| Asked {
+        let asked = message.request_id().map(|request_id| Asked {
             asker: from,
             request_id,
             incarnation: sender_incarnation,
@@ -1248,7 +1240,7 @@ impl Network {
                     seq,
                     from,
                     to,
-                    kind,
+                    kind: message.kind(),
                     reason: DropReason::Crashed,
                 });
             }
@@ -1263,29 +1255,54 @@ impl Network {
                 seq,
                 from,
                 to,
-                kind,
+                kind: message.kind(),
             });
         }
-        if matches!(message, Message::Chits { .. } | Message::Ancestors { .. }) && !self.lazy_timers
-        {
+        if matches!(message, Wire::Chits { .. } | Wire::Ancestors { .. }) && !self.lazy_timers {
             // avalanchego's timeout manager: a response removes the request's timeout.
             self.queue.cancel_timer(timer);
         }
-        self.handle(from, to, message, asked);
+        let now = self.now;
+        if let Some(engine) = self.engines.get_mut(to as usize) {
+            let out = &mut self.outbox;
+            let ids = &self.wire_ids;
+            // The two messages of every poll go to the engine without being rebuilt.
+            match message {
+                Wire::PullQuery {
+                    request_id,
+                    block_id,
+                    requested_height,
+                } => engine.pull_query(from, request_id, ids.id(block_id), requested_height, now, out),
+                Wire::Chits {
+                    request_id,
+                    preferred,
+                    preferred_at_height,
+                    accepted: _,
+                } => engine.chits(
+                    from,
+                    request_id,
+                    ids.id(preferred),
+                    ids.id(preferred_at_height),
+                    now,
+                    out,
+                ),
+                other => engine.handle(from, other.unpack(ids), now, out),
+            }
+        }
+        self.handled(to, asked);
     }
 
-    /// Hands a message to `to`'s engine and emits what it did. A request it did not answer at
-    /// once gets its timer now (lazy timers).
-    fn handle(
-        &mut self,
-        from: NodeIndex,
-        to: NodeIndex,
-        message: Message,
-        mut asked: Option<Asked>,
-    ) {
+    /// Hands a message to `to`'s engine and emits what it did.
+    fn handle(&mut self, from: NodeIndex, to: NodeIndex, message: Message, asked: Option<Asked>) {
         if let Some(engine) = self.engines.get_mut(to as usize) {
             engine.handle(from, message, self.now, &mut self.outbox);
         }
+        self.handled(to, asked);
+    }
+
+    /// After `to`'s engine handled a message: emits what it did, and a request it did not
+    /// answer at once gets its timer now (lazy timers).
+    fn handled(&mut self, to: NodeIndex, mut asked: Option<Asked>) {
         self.finish(to, asked.as_mut());
         if let (true, Some(asked)) = (self.lazy_timers, asked) {
             if !asked.answered {

@@ -16,6 +16,26 @@
 //! here are already bubbled to processing blocks (engine.go `getProcessingAncestor` runs before
 //! `polls.Vote`); the engine bubbles again when it records a finished poll, because older polls
 //! may have decided blocks in between.
+//!
+//! # Layout
+//!
+//! With many engines, a poll is cold in cache whenever one of its answers arrives, so what an
+//! answer costs is mostly how many cache lines it touches. A [`Poll`] therefore keeps what an
+//! answer reads and writes inside itself, in one 64-byte-aligned block, with no heap
+//! allocation for the usual sample (K up to [`INLINE_SLOTS`]) and the usual few distinct block
+//! IDs (up to [`INLINE_IDS`]):
+//!
+//! - line 0: `finished_at`, the counters (`remaining`, `received`, how many distinct blocks got
+//!   votes, how many IDs are interned) and the first interned block ID, usually the only one;
+//! - line 1 on: the votes of the inline IDs, then one 8-byte cell per sampled node,
+//!   `{node, answer}` (the first six in line 1), the answer naming its IDs by their indices
+//!   among the interned IDs (see [`Cell`]); then the second interned ID;
+//! - then what only starting and recording the poll read, and the heap spills.
+//!
+//! Votes are counted per interned ID, so the distinct voted blocks are the interned IDs with
+//! votes. Bigger samples and more distinct IDs spill to the heap; otherwise starting, answering
+//! and finishing a poll allocate nothing. [`PollSet`] keeps the request IDs of its oldest polls
+//! next to its deque, so finding an answer's poll reads no separate buffer either.
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
@@ -50,47 +70,136 @@ pub(crate) struct Slot {
     pub answer: Answer,
 }
 
-/// An [`Answer`] with its IDs as indices into [`Poll::ids`].
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Compact {
-    Waiting,
-    Failed,
-    Chits {
-        preferred: u32,
-        at_height: u32,
-        vote: Option<u32>,
+/// Sampled nodes a poll holds inside itself (avalanchego's default K); a bigger sample puts
+/// its cells on the heap.
+const INLINE_SLOTS: usize = 20;
+
+/// Distinct block IDs a poll holds inside itself (an answer usually names the block polled
+/// about, sometimes one more); further ones go to the heap.
+const INLINE_IDS: usize = 2;
+
+/// [`Cell::answer`]: no answer yet (zero, so a fresh cell waits).
+const WAITING: u32 = 0;
+/// [`Cell::answer`]: the query failed.
+const FAILED: u32 = 1;
+/// [`Cell::answer`] tag (top two bits) of chits whose three indices fit [`FIELD`] bits each:
+/// `preferred | at_height << 10 | vote << 20`, with [`NO_VOTE`] for a dropped vote.
+const PACKED: u32 = 0b10 << 30;
+/// [`Cell::answer`] tag of other chits: the low 30 bits index [`Poll::wide`].
+const WIDE: u32 = 0b11 << 30;
+/// The tag bits of [`Cell::answer`].
+const TAG: u32 = 0b11 << 30;
+/// Bits per index in a [`PACKED`] answer.
+const FIELD_BITS: u32 = 10;
+/// Mask of one index in a [`PACKED`] answer; as the vote index it means "no vote", so packed
+/// indices stay below it.
+const FIELD: u32 = (1 << FIELD_BITS) - 1;
+/// The vote index of a [`PACKED`] answer whose vote was dropped.
+const NO_VOTE: u32 = FIELD;
+
+/// One sampled node and its answer, in 8 bytes: `answer` is [`WAITING`], [`FAILED`], or chits
+/// with their IDs as indices into the poll's interned IDs ([`PACKED`], or [`WIDE`] for indices
+/// too big to pack, which only samples of hundreds of nodes can produce).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+struct Cell {
+    node: NodeIndex,
+    answer: u32,
+}
+
+/// The cells of a poll, in sampled order: inside the poll up to [`INLINE_SLOTS`], else on the
+/// heap.
+#[derive(Clone, Debug)]
+enum Cells {
+    Inline {
+        len: u32,
+        cells: [Cell; INLINE_SLOTS],
     },
+    Heap(Vec<Cell>),
+}
+
+impl Cells {
+    /// Waiting cells for `sampled`, in sampled order.
+    fn new(sampled: &[NodeIndex]) -> Cells {
+        match u32::try_from(sampled.len()) {
+            Ok(len) if sampled.len() <= INLINE_SLOTS => {
+                let mut cells = [Cell::default(); INLINE_SLOTS];
+                for (cell, node) in cells.iter_mut().zip(sampled) {
+                    cell.node = *node;
+                }
+                Cells::Inline { len, cells }
+            }
+            _ => Cells::Heap(
+                sampled
+                    .iter()
+                    .map(|node| Cell {
+                        node: *node,
+                        answer: WAITING,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    fn as_slice(&self) -> &[Cell] {
+        match self {
+            Cells::Inline { len, cells } => cells.get(..*len as usize).unwrap_or(&[]),
+            Cells::Heap(cells) => cells,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Cell] {
+        match self {
+            Cells::Inline { len, cells } => cells.get_mut(..*len as usize).unwrap_or(&mut []),
+            Cells::Heap(cells) => cells,
+        }
+    }
 }
 
 /// One poll in flight (or finished and waiting for older ones).
+///
+/// `repr(C, align(64))` fixes the layout described in the [module docs](self): the fields an
+/// answer touches come first, in as few cache lines as possible.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub(crate) struct Poll {
+    // Line 0 (bytes 0..64), read by every answer.
+    /// When it finished (None while it is still collecting).
+    pub finished_at: Option<Millis>,
+    /// Sampled nodes that have not answered.
+    remaining: u32,
+    /// Votes received for processing blocks (avalanchego `votes.Len()`).
+    received: u32,
+    /// Distinct interned blocks with at least one vote.
+    voted: u32,
+    /// Distinct interned block IDs (`first_id`, `second_id`, then `more_ids`), in the order
+    /// the answers first named them.
+    interned: u32,
+    /// The first distinct block ID the answers name (meaningful once `interned` > 0).
+    first_id: Id,
+    // Line 1 (64..128) and on.
+    /// Votes for `first_id` and `second_id`.
+    counts: [u32; INLINE_IDS],
+    /// Sampled nodes in sampled order, with their answers (from byte 80 on, so line 1 holds
+    /// the first six).
+    cells: Cells,
+    /// The second distinct block ID the answers name (meaningful once `interned` > 1).
+    second_id: Id,
+    // Read when the poll starts and when it is recorded.
     /// Its request ID.
     pub request_id: u32,
-    /// The block asked about.
-    pub block: Id,
+    /// It finished while some sampled nodes had not answered.
+    pub early: bool,
     /// The height asked about.
     pub requested_height: u64,
     /// When it started.
     pub started_at: Millis,
-    /// When it finished (None while it is still collecting).
-    pub finished_at: Option<Millis>,
-    /// It finished while some sampled nodes had not answered.
-    pub early: bool,
-    /// Sampled nodes in sampled order, each with whether it is still waited on (its answer is
-    /// `Waiting`; kept here so that finding an answering node's slot reads one array).
-    nodes: Vec<(NodeIndex, bool)>,
-    /// Their answers, parallel to `nodes`, with block IDs as indices into `ids` (a poll holds
-    /// few distinct IDs, so this keeps the polls of every engine small in memory).
-    answers: Vec<Compact>,
-    /// The distinct block IDs the answers name.
-    ids: Vec<Id>,
-    /// Sampled nodes that have not answered.
-    remaining: u32,
-    /// Votes received for processing blocks (avalanchego `votes.Len()`).
-    received: u64,
-    /// Distinct voted blocks with their votes.
-    votes: Vec<(Id, u64)>,
+    /// The block asked about.
+    pub block: Id,
+    /// Distinct block IDs beyond the first [`INLINE_IDS`], with their votes.
+    more_ids: Vec<(Id, u32)>,
+    /// The answers too big to pack (see [`WIDE`]): indices of preferred, at-height and vote
+    /// (`u32::MAX`: no vote).
+    wide: Vec<[u32; 3]>,
 }
 
 /// What the early-termination check needs from consensus and the parameters.
@@ -139,18 +248,22 @@ impl Poll {
         now: Millis,
     ) -> Poll {
         Poll {
-            request_id,
-            block,
-            requested_height,
-            started_at: now,
             finished_at: None,
-            early: false,
-            nodes: sampled.iter().map(|node| (*node, true)).collect(),
-            answers: sampled.iter().map(|_| Compact::Waiting).collect(),
-            ids: Vec::new(),
             remaining: u32::try_from(sampled.len()).unwrap_or(u32::MAX),
             received: 0,
-            votes: Vec::new(),
+            voted: 0,
+            interned: 0,
+            counts: [0; INLINE_IDS],
+            request_id,
+            early: false,
+            requested_height,
+            started_at: now,
+            first_id: Id::EMPTY,
+            cells: Cells::new(sampled),
+            second_id: Id::EMPTY,
+            block,
+            more_ids: Vec::new(),
+            wide: Vec::new(),
         }
     }
 
@@ -159,62 +272,149 @@ impl Poll {
         self.finished_at.is_some()
     }
 
-    /// The slot of `node` if it was sampled and has not answered yet (a node answers once:
-    /// `earlyTermPoll.Vote` removes it from `polled`).
-    fn waiting_slot(&self, node: NodeIndex) -> Option<usize> {
-        self.nodes
+    /// The index of `node`'s cell if it was sampled and has not answered yet (a node answers
+    /// once: `earlyTermPoll.Vote` removes it from `polled`).
+    fn waiting_cell(&self, node: NodeIndex) -> Option<usize> {
+        self.cells
+            .as_slice()
             .iter()
-            .position(|(sampled, waiting)| *sampled == node && *waiting)
+            .position(|cell| cell.node == node && cell.answer == WAITING)
     }
 
-    /// Records the answer of the slot at `index`.
-    fn answer(&mut self, index: usize, answer: Compact) {
-        if let Some((_, waiting)) = self.nodes.get_mut(index) {
-            *waiting = false;
+    /// Records the answer of the cell at `index`.
+    fn answer(&mut self, index: usize, code: u32) {
+        if let Some(cell) = self.cells.as_mut_slice().get_mut(index) {
+            cell.answer = code;
         }
-        if let Some(slot) = self.answers.get_mut(index) {
-            *slot = answer;
+        self.remaining = self.remaining.saturating_sub(1);
+    }
+
+    /// The interned ID at `index` if it is held inside the poll (the first [`INLINE_IDS`]).
+    fn inline_id(&self, index: usize) -> Option<&Id> {
+        match index {
+            0 => Some(&self.first_id),
+            1 => Some(&self.second_id),
+            _ => None,
         }
     }
 
-    /// The index of `id` in `ids`, added if new.
+    /// Interned IDs held inside the poll.
+    fn inline_ids(&self) -> usize {
+        (self.interned as usize).min(INLINE_IDS)
+    }
+
+    /// The index of `id` among the interned IDs, added if new.
     fn intern(&mut self, id: Id) -> u32 {
-        let index = match self.ids.iter().position(|known| *known == id) {
-            Some(index) => index,
-            None => {
-                self.ids.push(id);
-                self.ids.len() - 1
-            }
+        let found = match (0..self.inline_ids()).find(|index| self.inline_id(*index) == Some(&id)) {
+            Some(index) => Some(index),
+            None => self
+                .more_ids
+                .iter()
+                .position(|(known, _)| *known == id)
+                .map(|index| index + INLINE_IDS),
         };
-        u32::try_from(index).unwrap_or(u32::MAX)
+        if let Some(index) = found {
+            return u32::try_from(index).unwrap_or(u32::MAX);
+        }
+        let index = self.interned;
+        match index {
+            0 => self.first_id = id,
+            1 => self.second_id = id,
+            _ => self.more_ids.push((id, 0)),
+        }
+        self.interned = self.interned.saturating_add(1);
+        index
     }
 
-    /// The ID at `index` in `ids`.
+    /// The interned ID at `index`.
     fn id_at(&self, index: u32) -> Id {
-        self.ids.get(index as usize).copied().unwrap_or_default()
+        let index = index as usize;
+        match self.inline_id(index) {
+            Some(id) => *id,
+            None => index
+                .checked_sub(INLINE_IDS)
+                .and_then(|index| self.more_ids.get(index))
+                .map(|(id, _)| *id)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Counts one vote for the interned ID at `index`.
+    fn count_vote(&mut self, index: u32) {
+        let index = index as usize;
+        let count = match self.counts.get_mut(index) {
+            Some(count) => Some(count),
+            None => index
+                .checked_sub(INLINE_IDS)
+                .and_then(|index| self.more_ids.get_mut(index))
+                .map(|(_, count)| count),
+        };
+        if let Some(count) = count {
+            if *count == 0 {
+                self.voted += 1;
+            }
+            *count += 1;
+        }
+        self.received += 1;
+    }
+
+    /// The distinct voted blocks with their votes, in the order first named by an answer.
+    fn votes(&self) -> impl Iterator<Item = (Id, u64)> + '_ {
+        (0..self.inline_ids())
+            .filter_map(|index| Some((*self.inline_id(index)?, *self.counts.get(index)?)))
+            .chain(self.more_ids.iter().copied())
+            .filter(|(_, count)| *count > 0)
+            .map(|(id, count)| (id, u64::from(count)))
+    }
+
+    /// The answer a cell's `answer` code stands for.
+    fn decode(&self, code: u32) -> Answer {
+        match code & TAG {
+            PACKED => {
+                let vote = (code >> (2 * FIELD_BITS)) & FIELD;
+                Answer::Chits {
+                    preferred: self.id_at(code & FIELD),
+                    at_height: self.id_at((code >> FIELD_BITS) & FIELD),
+                    vote: (vote != NO_VOTE).then(|| self.id_at(vote)),
+                }
+            }
+            WIDE => {
+                let [preferred, at_height, vote] = self
+                    .wide
+                    .get((code & !TAG) as usize)
+                    .copied()
+                    .unwrap_or_default();
+                Answer::Chits {
+                    preferred: self.id_at(preferred),
+                    at_height: self.id_at(at_height),
+                    vote: (vote != u32::MAX).then(|| self.id_at(vote)),
+                }
+            }
+            _ if code == FAILED => Answer::Failed,
+            _ => Answer::Waiting,
+        }
+    }
+
+    /// The code of chits with interned indices `preferred`, `at_height` and `vote`.
+    fn encode(&mut self, preferred: u32, at_height: u32, vote: Option<u32>) -> u32 {
+        let packed_vote = vote.unwrap_or(NO_VOTE);
+        if preferred < FIELD && at_height < FIELD && packed_vote <= FIELD {
+            PACKED | preferred | at_height << FIELD_BITS | packed_vote << (2 * FIELD_BITS)
+        } else {
+            // A poll has no more answers than sampled nodes, far fewer than 2^30.
+            let index = u32::try_from(self.wide.len()).unwrap_or(u32::MAX) & !TAG;
+            self.wide
+                .push([preferred, at_height, vote.unwrap_or(u32::MAX)]);
+            WIDE | index
+        }
     }
 
     /// Sampled nodes in sampled order, with their answers.
     pub fn slots(&self) -> impl Iterator<Item = Slot> + '_ {
-        self.nodes
-            .iter()
-            .zip(&self.answers)
-            .map(|((node, _), answer)| Slot {
-                node: *node,
-                answer: match *answer {
-                    Compact::Waiting => Answer::Waiting,
-                    Compact::Failed => Answer::Failed,
-                    Compact::Chits {
-                        preferred,
-                        at_height,
-                        vote,
-                    } => Answer::Chits {
-                        preferred: self.id_at(preferred),
-                        at_height: self.id_at(at_height),
-                        vote: vote.map(|vote| self.id_at(vote)),
-                    },
-                },
-            })
+        self.cells.as_slice().iter().map(|cell| Slot {
+            node: cell.node,
+            answer: self.decode(cell.answer),
+        })
     }
 
     /// Records `node`'s chits; `vote` is the processing block they count for (None: dropped).
@@ -226,22 +426,28 @@ impl Poll {
         at_height: Id,
         vote: Option<Id>,
     ) -> bool {
-        let Some(index) = self.waiting_slot(node) else {
+        let Some(index) = self.waiting_cell(node) else {
             return false;
         };
-        let answer = Compact::Chits {
-            preferred: self.intern(preferred),
-            at_height: self.intern(at_height),
-            vote: vote.map(|vote| self.intern(vote)),
+        let preferred_index = self.intern(preferred);
+        let at_height_index = if at_height == preferred {
+            preferred_index
+        } else {
+            self.intern(at_height)
         };
-        self.answer(index, answer);
-        self.remaining = self.remaining.saturating_sub(1);
-        if let Some(block) = vote {
-            self.received += 1;
-            match self.votes.iter_mut().find(|(id, _)| *id == block) {
-                Some((_, count)) => *count += 1,
-                None => self.votes.push((block, 1)),
+        let vote_index = vote.map(|vote| {
+            if vote == preferred {
+                preferred_index
+            } else if vote == at_height {
+                at_height_index
+            } else {
+                self.intern(vote)
             }
+        });
+        let code = self.encode(preferred_index, at_height_index, vote_index);
+        self.answer(index, code);
+        if let Some(vote_index) = vote_index {
+            self.count_vote(vote_index);
         }
         true
     }
@@ -249,11 +455,10 @@ impl Poll {
     /// Records that `node` will not answer (`earlyTermPoll.Drop`). Returns false when `node` was
     /// not sampled or already answered.
     pub fn drop_node(&mut self, node: NodeIndex) -> bool {
-        let Some(index) = self.waiting_slot(node) else {
+        let Some(index) = self.waiting_cell(node) else {
             return false;
         };
-        self.answer(index, Compact::Failed);
-        self.remaining = self.remaining.saturating_sub(1);
+        self.answer(index, FAILED);
         true
     }
 
@@ -292,25 +497,28 @@ impl Poll {
         scratch: &mut Scratch,
     ) -> bool {
         let remaining = u64::from(self.remaining);
+        let received = u64::from(self.received);
         // Case 1: everybody answered.
         if remaining == 0 {
             return true;
         }
         // Case 2: no choice can reach AlphaPreference any more.
-        if self.received.saturating_add(remaining) < thresholds.alpha_preference {
+        if received.saturating_add(remaining) < thresholds.alpha_preference {
             return true;
         }
-        match self.votes.as_slice() {
+        match self.voted {
             // Nothing received yet: more answers may still help.
-            [] => false,
-            // One voted block: it and each of its processing ancestors have the same count, and
-            // a single chain has no bifurcation, so one check covers the whole graph.
-            [(_, count)] => thresholds.settled(*count, remaining),
+            0 => false,
+            // One voted block, which therefore has every vote received: it and each of its
+            // processing ancestors have the same count, and a single chain has no bifurcation,
+            // so one check covers the whole graph.
+            1 => thresholds.settled(received, remaining),
             _ => self.traversal_settled(thresholds, parent_of, scratch, remaining),
         }
     }
 
-    /// Cases 3 and 4 over the transitive vote graph and its shared prefixes.
+    /// Cases 3 and 4 over the transitive vote graph and its shared prefixes. The answer depends
+    /// only on which blocks got how many votes, not on the order they are visited in.
     fn traversal_settled(
         &self,
         thresholds: &Thresholds,
@@ -322,8 +530,8 @@ impl Poll {
         vertices.clear();
         // graph.go `buildVoteGraph`: every voted block and its processing ancestors (and the
         // last accepted block above them, whose tree decides between its children).
-        for (voted, count) in &self.votes {
-            let mut current = *voted;
+        for (voted, count) in self.votes() {
+            let mut current = voted;
             let mut child: Option<usize> = None;
             loop {
                 let found = vertices.iter().position(|v| v.id == current);
@@ -355,7 +563,7 @@ impl Poll {
                     None => break,
                 }
             }
-            if let Some(vertex) = vertices.iter_mut().find(|v| v.id == *voted) {
+            if let Some(vertex) = vertices.iter_mut().find(|v| v.id == voted) {
                 vertex.own += count;
             }
         }
@@ -433,18 +641,28 @@ fn prefixes_settled(
         && (one_side.len() < 2 || prefixes_settled(one_side, split + 1, thresholds, remaining))
 }
 
+/// Request IDs [`PollSet`] keeps next to its deque, for the oldest polls (ConcurrentRepolls is
+/// 4 by default, so this usually covers every poll in flight).
+const FRONT_IDS: usize = 8;
+
 /// The polls in flight, oldest first (`poll/set.go`).
+///
+/// Finding an answer's poll reads `front_ids`, which sit next to the deque's own fields, rather
+/// than a separate buffer; only polls beyond the first [`FRONT_IDS`] are looked up by their own
+/// `request_id`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PollSet {
+    /// The request IDs of the first `min(len, FRONT_IDS)` polls, in the same order.
+    front_ids: [u32; FRONT_IDS],
     polls: VecDeque<Poll>,
-    /// The polls' request IDs, parallel to `polls` (a compact copy for the lookup by ID).
-    ids: VecDeque<u32>,
 }
 
 impl PollSet {
     /// Adds a poll; request IDs increase, so pushing at the back keeps the set oldest first.
     pub fn add(&mut self, poll: Poll) {
-        self.ids.push_back(poll.request_id);
+        if let Some(id) = self.front_ids.get_mut(self.polls.len()) {
+            *id = poll.request_id;
+        }
         self.polls.push_back(poll);
     }
 
@@ -455,18 +673,40 @@ impl PollSet {
 
     /// The poll with `request_id`.
     pub fn get_mut(&mut self, request_id: u32) -> Option<&mut Poll> {
-        let index = self.ids.iter().position(|id| *id == request_id)?;
+        let front = self.polls.len().min(FRONT_IDS);
+        let index = match self
+            .front_ids
+            .get(..front)
+            .unwrap_or(&[])
+            .iter()
+            .position(|id| *id == request_id)
+        {
+            Some(index) => index,
+            None => {
+                self.polls
+                    .iter()
+                    .skip(FRONT_IDS)
+                    .position(|poll| poll.request_id == request_id)?
+                    + FRONT_IDS
+            }
+        };
         self.polls.get_mut(index)
     }
 
     /// The oldest poll, if it finished: finished polls leave only from the front.
     pub fn pop_finished(&mut self) -> Option<Poll> {
-        if self.polls.front().is_some_and(Poll::is_finished) {
-            self.ids.pop_front();
-            self.polls.pop_front()
-        } else {
-            None
+        if !self.polls.front().is_some_and(Poll::is_finished) {
+            return None;
         }
+        let poll = self.polls.pop_front()?;
+        self.front_ids.copy_within(1.., 0);
+        if let (Some(next), Some(id)) = (
+            self.polls.get(FRONT_IDS - 1),
+            self.front_ids.get_mut(FRONT_IDS - 1),
+        ) {
+            *id = next.request_id;
+        }
+        Some(poll)
     }
 
     /// Polls oldest first.
@@ -477,7 +717,6 @@ impl PollSet {
     /// Forgets every poll (a crash).
     pub fn clear(&mut self) {
         self.polls.clear();
-        self.ids.clear();
     }
 }
 
@@ -508,6 +747,108 @@ mod tests {
     fn poll(k: u32) -> Poll {
         let sampled: Vec<NodeIndex> = (0..k).collect();
         Poll::new(1, id(0), 1, &sampled, 0)
+    }
+
+    #[test]
+    fn an_answer_touches_the_first_lines_of_the_poll() {
+        use core::mem::{align_of, offset_of};
+        assert_eq!(align_of::<Poll>(), 64);
+        assert_eq!(offset_of!(Poll, first_id), 32, "the first ID ends line 0");
+        assert_eq!(
+            offset_of!(Poll, counts),
+            64,
+            "line 1 starts with the counts"
+        );
+        assert_eq!(offset_of!(Poll, cells), 72, "then the cells");
+        let p = poll(20);
+        let start = core::ptr::from_ref(&p) as usize;
+        let cells = p.cells.as_slice().as_ptr() as usize;
+        assert_eq!(cells - start, 80, "line 1 holds the first six cells");
+    }
+
+    #[test]
+    fn a_big_sample_with_many_ids_reads_back_as_recorded() {
+        // K = 1200 > INLINE_SLOTS puts the cells on the heap; two or three new IDs per answer give
+        // some 1500 distinct IDs, past what a packed answer can index (WIDE answers).
+        let k: u32 = 1200;
+        let mut p = poll(k);
+        let mut expected: Vec<Slot> = (0..k)
+            .map(|node| Slot {
+                node,
+                answer: Answer::Waiting,
+            })
+            .collect();
+        let named = |n: u32| Id::digest(&n.to_le_bytes());
+        for node in (0..k).rev() {
+            let answer = match node % 4 {
+                0 => Answer::Failed,
+                1 => Answer::Chits {
+                    preferred: named(3 * node),
+                    at_height: named(3 * node + 1),
+                    vote: Some(named(3 * node + 2)),
+                },
+                2 => Answer::Chits {
+                    preferred: named(3 * node),
+                    at_height: named(3 * node + 1),
+                    vote: None,
+                },
+                _ => Answer::Chits {
+                    preferred: id(1),
+                    at_height: id(1),
+                    vote: Some(id(1)),
+                },
+            };
+            let recorded = match answer {
+                Answer::Chits {
+                    preferred,
+                    at_height,
+                    vote,
+                } => p.vote(node, preferred, at_height, vote),
+                Answer::Failed | Answer::Waiting => p.drop_node(node),
+            };
+            assert!(recorded);
+            if let Some(slot) = expected.get_mut(node as usize) {
+                slot.answer = answer;
+            }
+            if node == k / 2 {
+                assert!(p.slots().eq(expected.iter().copied()), "half way");
+            }
+        }
+        assert!(p.wide.len() > 50, "wide answers were exercised");
+        assert!(p.slots().eq(expected.iter().copied()));
+        assert_eq!(p.remaining(), 0);
+    }
+
+    #[test]
+    fn votes_count_per_block_past_the_inline_ids() {
+        // c and d are interned first (not voted), so a and b are counted in the spill.
+        let (a, b, c, d) = (id(1), id(2), id(3), id(4));
+        let mut p = poll(6);
+        let mut s = Scratch::default();
+        p.vote(0, c, c, None);
+        p.vote(1, d, d, Some(b));
+        for node in 2..5 {
+            p.vote(node, a, a, Some(a));
+        }
+        // a 3, b 1, one answer missing: a can still reach AlphaConfidence.
+        assert!(!p.check_finished(1, &T, no_parents, &mut s));
+        p.vote(5, d, a, Some(a));
+        assert!(p.check_finished(2, &T, no_parents, &mut s));
+        assert!(!p.early);
+        let mut r = poll(7);
+        r.vote(0, c, c, None);
+        r.vote(1, d, d, Some(b));
+        for node in 2..6 {
+            r.vote(node, a, a, Some(a));
+        }
+        // a 4 >= AlphaConfidence, b 1 + 1 < AlphaPreference: settled with one answer missing.
+        assert!(r.check_finished(3, &T, no_parents, &mut s));
+        assert!(r.early);
+        assert_eq!(
+            r.votes().collect::<Vec<_>>(),
+            alloc::vec![(b, 1), (a, 4)],
+            "interned order"
+        );
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub(crate) struct IdTable {
 
 impl IdTable {
     /// `id`'s number, given one if new.
+    #[inline]
     pub fn number(&mut self, id: &Id) -> IdRef {
         if let Some((_, number)) = self.recent.iter().flatten().find(|(known, _)| known == id) {
             return *number;
@@ -54,6 +55,7 @@ impl IdTable {
 
     /// The ID numbered `number` (the default ID for a number never given, which cannot happen
     /// for numbers this table handed out).
+    #[inline]
     pub fn id(&self, number: IdRef) -> Id {
         self.ids.get(number as usize).copied().unwrap_or_default()
     }
@@ -186,6 +188,16 @@ impl Wire {
             },
             Wire::Ancestors { request_id, blocks } => Message::Ancestors { request_id, blocks },
             Wire::QueryFailed { request_id, peer } => Message::QueryFailed { request_id, peer },
+        }
+    }
+
+    /// The request ID of a request (a query or GetAncestors), which the network times.
+    pub fn request_id(&self) -> Option<u32> {
+        match self {
+            Wire::PushQuery { request_id, .. }
+            | Wire::PullQuery { request_id, .. }
+            | Wire::GetAncestors { request_id, .. } => Some(*request_id),
+            _ => None,
         }
     }
 
