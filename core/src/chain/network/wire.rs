@@ -16,27 +16,44 @@ use crate::chain::id::Id;
 /// An ID's number in the [`IdTable`].
 pub(crate) type IdRef = u32;
 
-/// How many recently numbered IDs are checked before the map (the blocks being voted on).
-const RECENT: usize = 4;
+/// Slots of the [`IdTable`]'s cache, indexed by an ID's first byte (IDs are SHA-256 digests, so
+/// their bytes are evenly spread).
+const CACHE_SLOTS: usize = 256;
 
 /// Every block ID a queued message has named, numbered in the order first seen.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct IdTable {
     ids: Vec<Id>,
     numbers: BTreeMap<Id, IdRef>,
-    /// The last IDs numbered or looked up: most messages name one of them.
-    recent: [Option<(Id, IdRef)>; RECENT],
-    /// The next `recent` slot to replace.
-    next: usize,
+    /// Recently numbered IDs by first byte: almost every lookup is one comparison here.
+    cache: Vec<Option<(Id, IdRef)>>,
+}
+
+impl Default for IdTable {
+    fn default() -> Self {
+        IdTable {
+            ids: Vec::new(),
+            numbers: BTreeMap::new(),
+            cache: alloc::vec![None; CACHE_SLOTS],
+        }
+    }
 }
 
 impl IdTable {
     /// `id`'s number, given one if new.
     #[inline]
     pub fn number(&mut self, id: &Id) -> IdRef {
-        if let Some((_, number)) = self.recent.iter().flatten().find(|(known, _)| known == id) {
-            return *number;
+        let slot = usize::from(id.0[0]) % CACHE_SLOTS;
+        if let Some(Some((known, number))) = self.cache.get(slot) {
+            if known == id {
+                return *number;
+            }
         }
+        self.number_slow(id, slot)
+    }
+
+    /// [`IdTable::number`] past the cache.
+    fn number_slow(&mut self, id: &Id, slot: usize) -> IdRef {
         let number = match self.numbers.get(id) {
             Some(number) => *number,
             None => {
@@ -46,10 +63,9 @@ impl IdTable {
                 number
             }
         };
-        if let Some(slot) = self.recent.get_mut(self.next) {
-            *slot = Some((*id, number));
+        if let Some(cached) = self.cache.get_mut(slot) {
+            *cached = Some((*id, number));
         }
-        self.next = (self.next + 1) % RECENT;
         number
     }
 
@@ -272,28 +288,33 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_stable_and_distinct_beyond_the_recent_cache() {
+    fn numbers_are_stable_and_distinct_when_cache_slots_collide() {
+        // Every ID starts with the same byte, so they all share one cache slot.
+        let colliding = |b: u8| {
+            let mut bytes = [7u8; 32];
+            bytes[1] = b;
+            Id(bytes)
+        };
         let mut table = IdTable::default();
-        // The default ID first must not be confused with the cache's empty slots.
         let zero = table.number(&Id::default());
-        let numbers: Vec<IdRef> = (1..=20u8).map(|b| table.number(&id(b))).collect();
+        let numbers: Vec<IdRef> = (1..=20u8).map(|b| table.number(&colliding(b))).collect();
         assert_eq!(table.number(&Id::default()), zero);
-        for (b, number) in (1..=20u8).zip(&numbers) {
-            assert_eq!(table.number(&id(b)), *number);
-            assert_eq!(table.id(*number), id(b));
+        for (b, number) in (1..=20u8).zip(&numbers).rev() {
+            assert_eq!(table.number(&colliding(b)), *number);
+            assert_eq!(table.id(*number), colliding(b));
         }
         let mut sorted = numbers.clone();
+        sorted.push(zero);
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(sorted.len(), numbers.len());
+        assert_eq!(sorted.len(), numbers.len() + 1);
     }
 
     #[test]
-    fn an_empty_cache_slot_does_not_answer_for_the_default_id() {
+    fn the_default_id_gets_its_own_number() {
         let mut table = IdTable::default();
         let first = table.number(&id(5));
         assert_eq!(first, 0);
-        // Slots 1..4 still hold (default, 0): the default ID must get its own number.
         let zero_id = table.number(&Id::default());
         assert_ne!(zero_id, first);
         assert_eq!(table.id(zero_id), Id::default());
