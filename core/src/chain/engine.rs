@@ -673,9 +673,7 @@ impl<V: ChainVm> Engine<V> {
         match self.behavior {
             Behavior::Honest | Behavior::Silent => honest(),
             Behavior::FixedVote => {
-                let fixed = self
-                    .conflict_block()
-                    .unwrap_or(self.accepted.0);
+                let fixed = self.conflict_block().unwrap_or(self.accepted.0);
                 (fixed, fixed)
             }
             Behavior::Equivocating => match self.conflict_block() {

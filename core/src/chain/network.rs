@@ -61,8 +61,8 @@ mod tests;
 
 use queue::{Due, Envelope, Queue, Timer, NO_TIMER};
 use transcript::Transcript;
-use wire::{IdTable, Wire};
 pub use views::InFlightMessage;
+use wire::{IdTable, Wire};
 
 /// How many finished polls of each node the confidence chart keeps.
 pub const CONFIDENCE_HISTORY: usize = 200;
@@ -1272,7 +1272,14 @@ impl Network {
                     request_id,
                     block_id,
                     requested_height,
-                } => engine.pull_query(from, request_id, ids.id(block_id), requested_height, now, out),
+                } => engine.pull_query(
+                    from,
+                    request_id,
+                    ids.id(block_id),
+                    requested_height,
+                    now,
+                    out,
+                ),
                 Wire::Chits {
                     request_id,
                     preferred,
