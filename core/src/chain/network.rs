@@ -62,7 +62,7 @@ mod tests;
 use queue::{Due, Envelope, Queue, Timer, NO_TIMER};
 use transcript::Transcript;
 pub use views::InFlightMessage;
-use wire::{IdTable, Wire};
+use wire::{Wire, WireTable};
 
 /// How many finished polls of each node the confidence chart keeps.
 pub const CONFIDENCE_HISTORY: usize = 200;
@@ -577,8 +577,8 @@ pub struct Network {
     genesis_id: Id,
     rng: ChaCha8Rng,
     queue: Queue,
-    /// The block IDs queued messages name, numbered.
-    wire_ids: IdTable,
+    /// The block IDs queued messages name, numbered, and the block bytes they carry.
+    wire: WireTable,
     /// Timers only for requests that will not be answered in time (see [`Queue`]): valid when
     /// any answer arrives before the timeout (`query_timeout_ms > 2 * latency_max_ms`), and then
     /// exactly equivalent to a timer per request cancelled by its answer, without the cost.
@@ -669,7 +669,7 @@ impl Network {
             .collect();
         let mut network = Network {
             queue: Queue::new(config.latency_max_ms),
-            wire_ids: IdTable::default(),
+            wire: WireTable::default(),
             lazy_timers: u64::from(config.query_timeout_ms) > 2 * u64::from(config.latency_max_ms),
             config,
             engines,
@@ -1154,17 +1154,20 @@ impl Network {
             }
             return;
         }
-        self.queue.push(Envelope {
-            at: deliver_at,
-            seq,
-            from,
-            to,
-            incarnation,
-            sender_incarnation,
-            timer,
-            deadline,
-            message: Wire::pack(message, &mut self.wire_ids),
-        });
+        let message = Wire::pack(message, &mut self.wire);
+        self.queue.push(
+            deliver_at,
+            Envelope {
+                seq,
+                from,
+                to,
+                incarnation,
+                sender_incarnation,
+                timer,
+                deadline,
+                message,
+            },
+        );
     }
 
     /// Handles the next entry of the queue. False when nothing is due. Cancelled timers and
@@ -1199,8 +1202,8 @@ impl Network {
                     self.handle(timer.peer, timer.node, message, None);
                     return true;
                 }
-                Due::Message(envelope) => {
-                    self.now = self.now.max(envelope.at);
+                Due::Message { at, envelope } => {
+                    self.now = self.now.max(at);
                     self.deliver(envelope);
                     return true;
                 }
@@ -1247,6 +1250,7 @@ impl Network {
             if let (true, Some(asked)) = (self.lazy_timers, asked) {
                 self.queue.push_late_timer(asked.timer_for(to));
             }
+            message.release(&mut self.wire);
             return;
         }
         self.stats.delivered += 1;
@@ -1263,37 +1267,45 @@ impl Network {
             self.queue.cancel_timer(timer);
         }
         let now = self.now;
-        if let Some(engine) = self.engines.get_mut(to as usize) {
-            let out = &mut self.outbox;
-            let ids = &self.wire_ids;
-            // The two messages of every poll go to the engine without being rebuilt.
-            match message {
-                Wire::PullQuery {
-                    request_id,
-                    block_id,
-                    requested_height,
-                } => engine.pull_query(
-                    from,
-                    request_id,
-                    ids.id(block_id),
-                    requested_height,
-                    now,
-                    out,
-                ),
-                Wire::Chits {
-                    request_id,
-                    preferred,
-                    preferred_at_height,
-                    accepted: _,
-                } => engine.chits(
-                    from,
-                    request_id,
-                    ids.id(preferred),
-                    ids.id(preferred_at_height),
-                    now,
-                    out,
-                ),
-                other => engine.handle(from, other.unpack(ids), now, out),
+        let table = &mut self.wire;
+        let out = &mut self.outbox;
+        let Some(engine) = self.engines.get_mut(to as usize) else {
+            // (Never: every reachable node has an engine.)
+            message.release(table);
+            self.handled(to, asked);
+            return;
+        };
+        // The two messages of every poll go to the engine without being rebuilt.
+        match message {
+            Wire::PullQuery {
+                request_id,
+                block_id,
+                requested_height,
+            } => engine.pull_query(
+                from,
+                request_id,
+                table.id(block_id),
+                requested_height,
+                now,
+                out,
+            ),
+            Wire::Chits {
+                request_id,
+                preferred,
+                preferred_at_height,
+                accepted: _,
+            } => engine.chits(
+                from,
+                request_id,
+                table.id(preferred),
+                table.id(preferred_at_height),
+                now,
+                out,
+            ),
+            other => {
+                if let Some(message) = other.unpack(table) {
+                    engine.handle(from, message, now, out);
+                }
             }
         }
         self.handled(to, asked);

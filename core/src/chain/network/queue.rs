@@ -28,13 +28,17 @@ use crate::chain::engine::{Millis, NodeIndex};
 /// No timer: the entry's query has no timer, or the entry is not a query or an answer to one.
 pub(crate) const NO_TIMER: u64 = u64::MAX;
 
-/// A message on the wire.
-#[derive(Clone, Debug)]
+/// A message on the wire (its deliver time is its bucket's): 64 bytes, one cache line.
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Envelope {
-    /// When it arrives.
-    pub at: Millis,
     /// Sequence number (unique, increasing with every send).
     pub seq: u64,
+    /// The request timer this message is tied to: for a request, its own timer; for an answer,
+    /// the timer of the request it answers. Eager timers: the timer's number (delivering the
+    /// answer cancels it); lazy timers: its sequence number. [`NO_TIMER`] otherwise.
+    pub timer: u64,
+    /// For a request or an answer: when the request's timer fires.
+    pub deadline: Millis,
     /// Sender.
     pub from: NodeIndex,
     /// Recipient.
@@ -44,13 +48,8 @@ pub(crate) struct Envelope {
     pub incarnation: u32,
     /// The sender's incarnation when it was sent.
     pub sender_incarnation: u32,
-    /// The request timer this message is tied to: for a request, its own timer; for an answer,
-    /// the timer of the request it answers. Eager timers: the timer's number (delivering the
-    /// answer cancels it); lazy timers: its sequence number. [`NO_TIMER`] otherwise.
-    pub timer: u64,
-    /// For a request or an answer: when the request's timer fires.
-    pub deadline: Millis,
-    /// The message, its block IDs numbered by the network's ID table.
+    /// The message, its block IDs numbered and its bytes parked in the network's
+    /// [`WireTable`](super::wire::WireTable).
     pub message: Wire,
 }
 
@@ -104,8 +103,8 @@ impl Ord for Late {
 /// What comes out of the queue next.
 #[derive(Debug)]
 pub(crate) enum Due {
-    /// A message.
-    Message(Envelope),
+    /// A message, due at `at`.
+    Message { at: Millis, envelope: Envelope },
     /// A timer that was not cancelled.
     Timer(Timer),
 }
@@ -118,12 +117,56 @@ enum Source {
     Late,
 }
 
+/// Envelopes per chunk of the ring's storage.
+const CHUNK: usize = 32;
+
+/// No chunk.
+const NO_CHUNK: u32 = u32::MAX;
+
+/// One millisecond of the ring: a FIFO of envelopes in a linked list of chunks.
+#[derive(Clone, Copy, Debug)]
+struct Bucket {
+    /// The deliver time of every envelope in it (meaningful while `len > 0`).
+    at: Millis,
+    /// Envelopes in it.
+    len: u32,
+    /// The chunk holding its front, and the front's position there.
+    head: u32,
+    head_pos: u32,
+    /// The chunk holding its back, and how many slots of it are filled.
+    tail: u32,
+    tail_len: u32,
+}
+
+impl Default for Bucket {
+    fn default() -> Self {
+        Bucket {
+            at: 0,
+            len: 0,
+            head: NO_CHUNK,
+            head_pos: 0,
+            tail: NO_CHUNK,
+            tail_len: 0,
+        }
+    }
+}
+
 /// Messages in a calendar ring plus timers in a FIFO.
+///
+/// The ring's envelopes live in chunks of [`CHUNK`] in one pool; a bucket links the chunks it
+/// fills, and a chunk read to its end goes back on a free stack. The next chunk filled is then
+/// the one just read, still in cache, and the queue needs no memory beyond what is in flight.
 #[derive(Debug)]
 pub(crate) struct Queue {
     /// `buckets[t & mask]` holds the messages due at virtual time `t`.
-    buckets: Vec<VecDeque<Envelope>>,
+    buckets: Vec<Bucket>,
     mask: u64,
+    /// Chunk `c` is `pool[c * CHUNK..(c + 1) * CHUNK]`.
+    pool: Vec<Envelope>,
+    /// The chunk after chunk `c` in its bucket.
+    next: Vec<u32>,
+    /// Chunks not in any bucket, the most recently freed last.
+    free: Vec<u32>,
     /// Every message in the ring is due at or after `cursor`.
     cursor: Millis,
     /// Messages in the ring.
@@ -146,11 +189,12 @@ impl Queue {
     /// A queue for latencies of at most `latency_max` milliseconds.
     pub fn new(latency_max: u32) -> Queue {
         let size = (u64::from(latency_max) + 1).next_power_of_two().max(64);
-        let mut buckets = Vec::new();
-        buckets.resize_with(size as usize, VecDeque::new);
         Queue {
-            buckets,
+            buckets: alloc::vec![Bucket::default(); size as usize],
             mask: size - 1,
+            pool: Vec::new(),
+            next: Vec::new(),
+            free: Vec::new(),
             cursor: 0,
             messages: 0,
             timers: VecDeque::new(),
@@ -177,19 +221,57 @@ impl Queue {
         self.late.push(Reverse(Late(timer)));
     }
 
-    /// Queues a message. `envelope.at` must be at or after the time of the last entry popped and
-    /// within the ring's span of it (the network guarantees both: latency <= `latency_max`).
-    pub fn push(&mut self, envelope: Envelope) {
+    /// A chunk to fill: the most recently freed one, or a new one.
+    fn take_chunk(&mut self) -> u32 {
+        if let Some(chunk) = self.free.pop() {
+            return chunk;
+        }
+        let chunk = u32::try_from(self.next.len()).unwrap_or(NO_CHUNK);
+        self.next.push(NO_CHUNK);
+        self.pool
+            .resize(self.pool.len() + CHUNK, Envelope::default());
+        chunk
+    }
+
+    /// Queues a message due at `at`, which must be at or after the time of the last entry
+    /// popped and within the ring's span of it (the network guarantees both: latency <=
+    /// `latency_max`).
+    pub fn push(&mut self, at: Millis, envelope: Envelope) {
         // The cursor may have run ahead over empty buckets while peeking; every bucket between
-        // `envelope.at` and it is empty, so moving it back is safe.
-        if envelope.at < self.cursor {
-            self.cursor = envelope.at;
+        // `at` and it is empty, so moving it back is safe. An empty ring's cursor may instead be
+        // laps behind (timers alone moved time on): it restarts at the message.
+        if at < self.cursor || self.messages == 0 {
+            self.cursor = at;
         }
-        let index = (envelope.at & self.mask) as usize;
-        if let Some(bucket) = self.buckets.get_mut(index) {
-            bucket.push_back(envelope);
-            self.messages += 1;
+        let index = (at & self.mask) as usize;
+        let Some(&bucket) = self.buckets.get(index) else {
+            return;
+        };
+        let mut bucket = bucket;
+        if bucket.tail == NO_CHUNK || bucket.tail_len as usize == CHUNK {
+            let chunk = self.take_chunk();
+            if bucket.tail == NO_CHUNK {
+                bucket.head = chunk;
+                bucket.head_pos = 0;
+            } else if let Some(link) = self.next.get_mut(bucket.tail as usize) {
+                *link = chunk;
+            }
+            bucket.tail = chunk;
+            bucket.tail_len = 0;
         }
+        if let Some(slot) = self
+            .pool
+            .get_mut(bucket.tail as usize * CHUNK + bucket.tail_len as usize)
+        {
+            *slot = envelope;
+        }
+        bucket.at = at;
+        bucket.tail_len += 1;
+        bucket.len += 1;
+        if let Some(stored) = self.buckets.get_mut(index) {
+            *stored = bucket;
+        }
+        self.messages += 1;
     }
 
     /// Queues a timer; returns its number (for [`Queue::cancel_timer`]). Timers must be pushed in
@@ -254,11 +336,51 @@ impl Queue {
         // At most one lap: every message is due within the ring's span of the cursor.
         loop {
             let index = (self.cursor & self.mask) as usize;
-            if let Some(front) = self.buckets.get(index).and_then(|bucket| bucket.front()) {
-                return Some((front.at, front.seq));
+            let bucket = self.buckets.get(index)?;
+            if bucket.len > 0 {
+                let front = self
+                    .pool
+                    .get(bucket.head as usize * CHUNK + bucket.head_pos as usize)?;
+                return Some((bucket.at, front.seq));
             }
             self.cursor += 1;
         }
+    }
+
+    /// Removes the front message of the cursor's bucket (which [`Queue::peek_message`] found),
+    /// freeing its chunk when read to the end.
+    fn pop_ring(&mut self) -> Option<Due> {
+        let index = (self.cursor & self.mask) as usize;
+        let mut bucket = *self.buckets.get(index)?;
+        if bucket.len == 0 {
+            return None;
+        }
+        let envelope = *self
+            .pool
+            .get(bucket.head as usize * CHUNK + bucket.head_pos as usize)?;
+        bucket.head_pos += 1;
+        bucket.len -= 1;
+        if bucket.len == 0 {
+            self.free.push(bucket.head);
+            bucket.head = NO_CHUNK;
+            bucket.tail = NO_CHUNK;
+        } else if bucket.head_pos as usize == CHUNK {
+            self.free.push(bucket.head);
+            bucket.head = self
+                .next
+                .get(bucket.head as usize)
+                .copied()
+                .unwrap_or(NO_CHUNK);
+            bucket.head_pos = 0;
+        }
+        if let Some(stored) = self.buckets.get_mut(index) {
+            *stored = bucket;
+        }
+        self.messages -= 1;
+        Some(Due::Message {
+            at: bucket.at,
+            envelope,
+        })
     }
 
     /// Drops cancelled timers from the front.
@@ -299,10 +421,7 @@ impl Queue {
         if self.timers.is_empty() && self.late.is_empty() {
             // Only messages (the usual case with lazy timers): the ring's next is the next.
             self.peek_message()?;
-            let index = (self.cursor & self.mask) as usize;
-            let envelope = self.buckets.get_mut(index)?.pop_front()?;
-            self.messages -= 1;
-            return Some(Due::Message(envelope));
+            return self.pop_ring();
         }
         match self.next()?.0 {
             Source::Timers => {
@@ -315,31 +434,52 @@ impl Queue {
                 .late
                 .pop()
                 .map(|Reverse(Late(timer))| Due::Timer(timer)),
-            Source::Ring => {
-                let index = (self.cursor & self.mask) as usize;
-                let envelope = self.buckets.get_mut(index)?.pop_front()?;
-                self.messages -= 1;
-                Some(Due::Message(envelope))
-            }
+            Source::Ring => self.pop_ring(),
         }
     }
 
-    /// Up to `max` messages in flight in delivery order (the page's "in flight" list). O(in flight).
-    pub fn in_flight(&self, max: usize) -> Vec<&Envelope> {
-        let mut all: Vec<&Envelope> = self.buckets.iter().flatten().collect();
-        all.sort_unstable_by_key(|envelope| (envelope.at, envelope.seq));
+    /// A bucket's envelopes, front first.
+    fn bucket_envelopes(&self, bucket: &Bucket) -> impl Iterator<Item = &Envelope> + '_ {
+        let mut chunk = bucket.head;
+        let mut pos = bucket.head_pos as usize;
+        let mut left = bucket.len;
+        core::iter::from_fn(move || {
+            if left == 0 {
+                return None;
+            }
+            if pos == CHUNK {
+                chunk = self.next.get(chunk as usize).copied().unwrap_or(NO_CHUNK);
+                pos = 0;
+            }
+            let envelope = self.pool.get(chunk as usize * CHUNK + pos)?;
+            pos += 1;
+            left -= 1;
+            Some(envelope)
+        })
+    }
+
+    /// Up to `max` messages in flight in delivery order, with their deliver times (the page's
+    /// "in flight" list). O(in flight).
+    pub fn in_flight(&self, max: usize) -> Vec<(Millis, &Envelope)> {
+        let mut all: Vec<(Millis, &Envelope)> = self
+            .buckets
+            .iter()
+            .flat_map(|bucket| {
+                self.bucket_envelopes(bucket)
+                    .map(move |envelope| (bucket.at, envelope))
+            })
+            .collect();
+        all.sort_unstable_by_key(|(at, envelope)| (*at, envelope.seq));
         all.truncate(max);
         all
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn envelope(at: Millis, seq: u64) -> Envelope {
+    fn envelope(seq: u64) -> Envelope {
         Envelope {
-            at,
             seq,
             from: 0,
             to: 1,
@@ -369,7 +509,7 @@ mod tests {
         let mut out = Vec::new();
         while let Some(due) = queue.pop() {
             out.push(match due {
-                Due::Message(e) => (e.at, e.seq),
+                Due::Message { at, envelope } => (at, envelope.seq),
                 Due::Timer(t) => (t.at, t.seq),
             });
         }
@@ -379,12 +519,12 @@ mod tests {
     #[test]
     fn messages_come_out_by_time_then_sequence() {
         let mut queue = Queue::new(100);
-        queue.push(envelope(50, 0));
-        queue.push(envelope(10, 1));
-        queue.push(envelope(50, 2));
-        queue.push(envelope(100, 3));
+        queue.push(50, envelope(0));
+        queue.push(10, envelope(1));
+        queue.push(50, envelope(2));
+        queue.push(100, envelope(3));
         queue.push_timer(timer(30, 4));
-        queue.push(envelope(30, 5));
+        queue.push(30, envelope(5));
         assert_eq!(
             order(&mut queue),
             [(10, 1), (30, 4), (30, 5), (50, 0), (50, 2), (100, 3)]
@@ -395,12 +535,12 @@ mod tests {
     #[test]
     fn a_push_behind_the_peeked_cursor_still_comes_first() {
         let mut queue = Queue::new(100);
-        queue.push(envelope(90, 0));
+        queue.push(90, envelope(0));
         queue.push_timer(timer(20, 1));
         assert_eq!(queue.peek(), Some((20, 1)));
         assert!(matches!(queue.pop(), Some(Due::Timer(_))));
         // Sent at 20 with latency 5: due before the message at 90 the cursor already saw.
-        queue.push(envelope(25, 2));
+        queue.push(25, envelope(2));
         assert_eq!(order(&mut queue), [(25, 2), (90, 0)]);
     }
 
@@ -418,7 +558,7 @@ mod tests {
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             let latency = (state >> 33) % 11;
-            queue.push(envelope(now + latency, seq));
+            queue.push(now + latency, envelope(seq));
             reference.insert((now + latency, seq));
             seq += 1;
             if round.is_multiple_of(7) {
@@ -432,7 +572,7 @@ mod tests {
                 seq += 1;
             }
             let popped = match queue.pop().unwrap() {
-                Due::Message(e) => (e.at, e.seq),
+                Due::Message { at, envelope } => (at, envelope.seq),
                 Due::Timer(t) => (t.at, t.seq),
             };
             assert_eq!(Some(popped), reference.pop_first());
@@ -445,7 +585,7 @@ mod tests {
     #[test]
     fn late_timers_merge_by_time_then_sequence() {
         let mut queue = Queue::new(100);
-        queue.push(envelope(40, 3));
+        queue.push(40, envelope(3));
         queue.push_late_timer(timer(50, 1));
         queue.push_late_timer(timer(40, 2));
         queue.push_timer(timer(40, 0));
@@ -476,5 +616,51 @@ mod tests {
         // Cancelling a timer that already fired does nothing.
         queue.cancel_timer(third);
         assert!(queue.is_empty());
+    }
+
+    #[test]
+    fn a_bucket_spans_chunks_and_read_chunks_are_reused() {
+        let mut queue = Queue::new(100);
+        for seq in 0..100 {
+            queue.push(5, envelope(seq));
+        }
+        queue.push(7, envelope(100));
+        let expected: Vec<(Millis, u64)> = (0..100).map(|seq| (5, seq)).chain([(7, 100)]).collect();
+        let listed: Vec<(Millis, u64)> = queue
+            .in_flight(usize::MAX)
+            .iter()
+            .map(|(at, envelope)| (*at, envelope.seq))
+            .collect();
+        assert_eq!(listed, expected);
+        assert_eq!(queue.in_flight(3).len(), 3);
+        assert_eq!(order(&mut queue), expected);
+        let chunks = queue.next.len();
+        assert_eq!(chunks, 100usize.div_ceil(CHUNK) + 1);
+        // The same load again takes the chunks read, none new.
+        for seq in 101..201 {
+            queue.push(9, envelope(seq));
+        }
+        assert_eq!(queue.next.len(), chunks);
+        assert_eq!(order(&mut queue).len(), 100);
+    }
+
+    #[test]
+    fn a_queued_message_is_one_cache_line() {
+        assert_eq!(core::mem::size_of::<Envelope>(), 64);
+    }
+
+    #[test]
+    fn a_message_after_timers_moved_time_on_by_laps_comes_out_in_order() {
+        // The ring has 64 buckets. It empties at 5; a timer alone takes time to 200; then two
+        // messages are sent, due at 262 (bucket 6) and 200 (bucket 8). A cursor left at 5
+        // would find bucket 6 first and deliver 262 before 200.
+        let mut queue = Queue::new(63);
+        queue.push(5, envelope(0));
+        assert_eq!(order(&mut queue), [(5, 0)]);
+        queue.push_timer(timer(200, 1));
+        assert!(matches!(queue.pop(), Some(Due::Timer(_))));
+        queue.push(262, envelope(2));
+        queue.push(200, envelope(3));
+        assert_eq!(order(&mut queue), [(200, 3), (262, 2)]);
     }
 }

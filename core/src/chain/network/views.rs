@@ -170,12 +170,12 @@ impl Network {
         self.queue
             .in_flight(max)
             .into_iter()
-            .map(|envelope| InFlightMessage {
+            .map(|(at, envelope)| InFlightMessage {
                 seq: envelope.seq,
                 from: envelope.from,
                 to: envelope.to,
                 kind: envelope.message.kind(),
-                deliver_at: envelope.at,
+                deliver_at: at,
             })
             .collect()
     }
