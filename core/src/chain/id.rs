@@ -20,8 +20,36 @@ pub const ID_BITS: usize = ID_LEN * 8;
 const CHECKSUM_LEN: usize = 4;
 
 /// A 32-byte identifier: a block's or an entry's SHA-256 digest.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Clone, Copy, Eq, PartialOrd, Ord, Default)]
 pub struct Id(pub [u8; ID_LEN]);
+
+/// One 8-byte word of an ID (native byte order: only compared for equality).
+#[inline]
+fn word(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(bytes);
+    u64::from_ne_bytes(word)
+}
+
+/// Byte-wise equality, done as four word compares: IDs are compared on every message, and a
+/// `[u8; 32]` comparison can become a call to a byte loop (`memcmp` on wasm32).
+impl PartialEq for Id {
+    #[inline]
+    fn eq(&self, other: &Id) -> bool {
+        self.0
+            .chunks_exact(8)
+            .zip(other.0.chunks_exact(8))
+            .fold(0, |differ, (a, b)| differ | (word(a) ^ word(b)))
+            == 0
+    }
+}
+
+/// The same hash as the bytes' (consistent with [`PartialEq`], which compares the bytes).
+impl core::hash::Hash for Id {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
 
 /// Why a CB58 text is not an ID.
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
@@ -142,6 +170,25 @@ impl core::str::FromStr for Id {
 mod tests {
     use super::*;
     use alloc::format;
+
+    #[test]
+    fn ids_are_equal_exactly_when_every_byte_is() {
+        let base = Id::digest(b"equality");
+        let copy = base;
+        assert_eq!(base, copy);
+        for index in 0..ID_LEN {
+            for flip in [1u8, 0x80] {
+                let mut other = base;
+                other.0[index] ^= flip;
+                assert_ne!(base, other, "byte {index} differs");
+                assert_eq!(base == other, base.0 == other.0);
+                assert_eq!(
+                    base.cmp(&other) == core::cmp::Ordering::Equal,
+                    base == other
+                );
+            }
+        }
+    }
 
     #[test]
     fn empty_id_has_the_reference_text() {

@@ -236,6 +236,7 @@ impl Queue {
     /// Queues a message due at `at`, which must be at or after the time of the last entry
     /// popped and within the ring's span of it (the network guarantees both: latency <=
     /// `latency_max`).
+    #[inline]
     pub fn push(&mut self, at: Millis, envelope: Envelope) {
         // The cursor may have run ahead over empty buckets while peeking; every bucket between
         // `at` and it is empty, so moving it back is safe. An empty ring's cursor may instead be
@@ -244,34 +245,40 @@ impl Queue {
             self.cursor = at;
         }
         let index = (at & self.mask) as usize;
-        let Some(&bucket) = self.buckets.get(index) else {
+        let Some(bucket) = self.buckets.get(index) else {
             return;
         };
-        let mut bucket = bucket;
-        if bucket.tail == NO_CHUNK || bucket.tail_len as usize == CHUNK {
-            let chunk = self.take_chunk();
-            if bucket.tail == NO_CHUNK {
-                bucket.head = chunk;
-                bucket.head_pos = 0;
-            } else if let Some(link) = self.next.get_mut(bucket.tail as usize) {
-                *link = chunk;
-            }
-            bucket.tail = chunk;
-            bucket.tail_len = 0;
-        }
-        if let Some(slot) = self
-            .pool
-            .get_mut(bucket.tail as usize * CHUNK + bucket.tail_len as usize)
-        {
+        let (tail, tail_len) = if bucket.tail == NO_CHUNK || bucket.tail_len as usize == CHUNK {
+            self.new_tail(index)
+        } else {
+            (bucket.tail, bucket.tail_len)
+        };
+        if let Some(slot) = self.pool.get_mut(tail as usize * CHUNK + tail_len as usize) {
             *slot = envelope;
         }
-        bucket.at = at;
-        bucket.tail_len += 1;
-        bucket.len += 1;
-        if let Some(stored) = self.buckets.get_mut(index) {
-            *stored = bucket;
+        if let Some(bucket) = self.buckets.get_mut(index) {
+            bucket.at = at;
+            bucket.tail_len = tail_len + 1;
+            bucket.len += 1;
         }
         self.messages += 1;
+    }
+
+    /// Links a fresh chunk at the back of bucket `index`; returns it with its fill (0).
+    fn new_tail(&mut self, index: usize) -> (u32, u32) {
+        let chunk = self.take_chunk();
+        let Some(bucket) = self.buckets.get_mut(index) else {
+            return (chunk, 0);
+        };
+        if bucket.tail == NO_CHUNK {
+            bucket.head = chunk;
+            bucket.head_pos = 0;
+        } else if let Some(link) = self.next.get_mut(bucket.tail as usize) {
+            *link = chunk;
+        }
+        bucket.tail = chunk;
+        bucket.tail_len = 0;
+        (chunk, 0)
     }
 
     /// Queues a timer; returns its number (for [`Queue::cancel_timer`]). Timers must be pushed in
@@ -349,38 +356,31 @@ impl Queue {
 
     /// Removes the front message of the cursor's bucket (which [`Queue::peek_message`] found),
     /// freeing its chunk when read to the end.
+    #[inline]
     fn pop_ring(&mut self) -> Option<Due> {
         let index = (self.cursor & self.mask) as usize;
-        let mut bucket = *self.buckets.get(index)?;
+        let bucket = self.buckets.get_mut(index)?;
         if bucket.len == 0 {
             return None;
         }
+        let at = bucket.at;
+        let head = bucket.head;
         let envelope = *self
             .pool
-            .get(bucket.head as usize * CHUNK + bucket.head_pos as usize)?;
+            .get(head as usize * CHUNK + bucket.head_pos as usize)?;
         bucket.head_pos += 1;
         bucket.len -= 1;
         if bucket.len == 0 {
-            self.free.push(bucket.head);
             bucket.head = NO_CHUNK;
             bucket.tail = NO_CHUNK;
+            self.free.push(head);
         } else if bucket.head_pos as usize == CHUNK {
-            self.free.push(bucket.head);
-            bucket.head = self
-                .next
-                .get(bucket.head as usize)
-                .copied()
-                .unwrap_or(NO_CHUNK);
+            bucket.head = self.next.get(head as usize).copied().unwrap_or(NO_CHUNK);
             bucket.head_pos = 0;
-        }
-        if let Some(stored) = self.buckets.get_mut(index) {
-            *stored = bucket;
+            self.free.push(head);
         }
         self.messages -= 1;
-        Some(Due::Message {
-            at: bucket.at,
-            envelope,
-        })
+        Some(Due::Message { at, envelope })
     }
 
     /// Drops cancelled timers from the front.

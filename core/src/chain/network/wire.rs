@@ -63,7 +63,7 @@ impl Default for WireTable {
 
 impl WireTable {
     /// `id`'s number, given one if new.
-    #[inline]
+    #[inline(always)]
     pub fn number(&mut self, id: &Id) -> IdRef {
         let slot = usize::from(id.0[0]) % CACHE_SLOTS;
         if let Some(Some((known, number))) = self.cache.get(slot) {
@@ -74,7 +74,10 @@ impl WireTable {
         self.number_slow(id, slot)
     }
 
-    /// [`WireTable::number`] past the cache.
+    /// [`WireTable::number`] past the cache (rare: kept out of line so that the cache check
+    /// inlines).
+    #[cold]
+    #[inline(never)]
     fn number_slow(&mut self, id: &Id, slot: usize) -> IdRef {
         let number = match self.numbers.get(id) {
             Some(number) => *number,
