@@ -42,6 +42,7 @@ use alloc::vec::Vec;
 
 use crate::chain::engine::{Millis, NodeIndex};
 use crate::chain::id::{Id, ID_BITS};
+use crate::chain::snowball::Bag;
 
 /// What one sampled node said.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -77,6 +78,9 @@ const INLINE_SLOTS: usize = 20;
 /// Distinct block IDs a poll holds inside itself (an answer usually names the block polled
 /// about, sometimes one more); further ones go to the heap.
 const INLINE_IDS: usize = 2;
+
+/// Pairs of the first two interned IDs (see [`Poll::count_pairs`]).
+pub(crate) const PAIRS: usize = 4;
 
 /// [`Cell::answer`]: no answer yet (zero, so a fresh cell waits).
 const WAITING: u32 = 0;
@@ -231,11 +235,13 @@ struct Vertex {
 }
 
 /// Buffers the early-termination check reuses, so that checking after every answer allocates
-/// nothing once they have grown.
+/// nothing once they have grown; and the bag recording a poll fills.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Scratch {
     vertices: Vec<Vertex>,
     members: Vec<(Id, u64)>,
+    /// The votes of the poll the engine is recording.
+    pub bag: Bag,
 }
 
 impl Poll {
@@ -326,8 +332,8 @@ impl Poll {
         index
     }
 
-    /// The interned ID at `index`.
-    fn id_at(&self, index: u32) -> Id {
+    /// The interned ID at `index` (see [`Poll::chits`]).
+    pub fn id_at(&self, index: u32) -> Id {
         let index = index as usize;
         match self.inline_id(index) {
             Some(id) => *id,
@@ -407,6 +413,55 @@ impl Poll {
                 .push([preferred, at_height, vote.unwrap_or(u32::MAX)]);
             WIDE | index
         }
+    }
+
+    /// How many answers' chits named each pair of the first two interned IDs as (preferred, at
+    /// height), indexed `preferred * 2 + at_height`: the answers of a poll almost always name
+    /// only the block polled about and maybe one more, so recording a poll can bubble each pair
+    /// once. Every other answer's chits are passed to `other` as interned indices.
+    pub fn count_pairs(&self, mut other: impl FnMut(u32, u32)) -> [u64; PAIRS] {
+        // Packed chits naming indices 0 or 1 only: bits 1..10 and 11..20 clear.
+        const HIGH_BITS: u32 = (FIELD & !1) | (FIELD & !1) << FIELD_BITS;
+        let mut counts = [0; PAIRS];
+        for cell in self.cells.as_slice() {
+            let code = cell.answer;
+            if code & TAG == PACKED && code & HIGH_BITS == 0 {
+                let pair = (code & 1) << 1 | (code >> FIELD_BITS) & 1;
+                if let Some(count) = counts.get_mut(pair as usize) {
+                    *count += 1;
+                }
+            } else if let Some((preferred, at_height)) = self.chits_at(code) {
+                other(preferred, at_height);
+            }
+        }
+        counts
+    }
+
+    /// The interned indices of the `preferred` and `at_height` blocks of the chits a cell's
+    /// `answer` code stands for (None: waiting or failed).
+    fn chits_at(&self, code: u32) -> Option<(u32, u32)> {
+        match code & TAG {
+            PACKED => Some((code & FIELD, (code >> FIELD_BITS) & FIELD)),
+            WIDE => {
+                let [preferred, at_height, _] = self
+                    .wide
+                    .get((code & !TAG) as usize)
+                    .copied()
+                    .unwrap_or_default();
+                Some((preferred, at_height))
+            }
+            _ => None,
+        }
+    }
+
+    /// Sampled nodes in sampled order, each with the interned indices of its chits'
+    /// `preferred` and `at_height` blocks ([`Poll::id_at`] gives the IDs), or None when it did
+    /// not answer (waiting or failed): what recording the poll needs, without copying IDs.
+    pub fn chits(&self) -> impl Iterator<Item = (NodeIndex, Option<(u32, u32)>)> + '_ {
+        self.cells
+            .as_slice()
+            .iter()
+            .map(|cell| (cell.node, self.chits_at(cell.answer)))
     }
 
     /// Sampled nodes in sampled order, with their answers.
