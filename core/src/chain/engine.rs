@@ -1334,6 +1334,7 @@ impl<V: ChainVm> Engine<V> {
                 bag.add(vote, 1);
             }
         });
+        // Pair `preferred * 2 + at_height`, as counted.
         let mut votes = [None; PAIRS];
         for (pair, (count, vote)) in (0u32..).zip(counts.iter().zip(&mut votes)) {
             if *count > 0 {
@@ -1366,15 +1367,25 @@ impl<V: ChainVm> Engine<V> {
     /// with its votes bubbled now; apply the decisions to the VM; then repoll.
     fn apply_finished(&mut self, now: Millis, out: &mut Outbox) {
         let mut applied = false;
-        while let Some(poll) = self.polls.pop_finished() {
+        // The bag is scratch reused across polls (the inspector gets a copy).
+        let mut bag = core::mem::take(&mut self.scratch.bag);
+        while let Some(poll) = self.polls.front_finished() {
+            // Recorded where it is in the set, then dropped (a poll is big: never moved).
+            bag.clear();
+            let mut voters = Vec::new();
+            self.bubble_votes(poll, &mut bag, self.trace.then_some(&mut voters));
+            let (request_id, block, requested_height, started_at, early) = (
+                poll.request_id,
+                poll.block,
+                poll.requested_height,
+                poll.started_at,
+                poll.early,
+            );
+            let finished_at = poll.finished_at.unwrap_or(now);
+            self.polls.remove_front();
             applied = true;
             self.polls_finished += 1;
             out.polls_finished = out.polls_finished.saturating_add(1);
-            // The bag is scratch reused across polls (the inspector gets a copy).
-            let mut bag = core::mem::take(&mut self.scratch.bag);
-            bag.clear();
-            let mut voters = Vec::new();
-            self.bubble_votes(&poll, &mut bag, self.trace.then_some(&mut voters));
             let result = self.consensus.record_poll(&bag);
             self.accepted = self.consensus.last_accepted();
             let mut decided = Vec::new();
@@ -1402,14 +1413,14 @@ impl<V: ChainVm> Engine<V> {
             if self.trace {
                 out.events.push(EngineEvent::PollFinished(PollRecord {
                     node: self.node,
-                    request_id: poll.request_id,
-                    block: poll.block,
-                    requested_height: poll.requested_height,
-                    started_at: poll.started_at,
-                    finished_at: poll.finished_at.unwrap_or(now),
+                    request_id,
+                    block,
+                    requested_height,
+                    started_at,
+                    finished_at,
                     voters,
                     bag: bag.clone(),
-                    early: poll.early,
+                    early,
                     successful: result.successful,
                     preference_before: result.preference_before,
                     preference_after: result.preference_after,
@@ -1417,9 +1428,9 @@ impl<V: ChainVm> Engine<V> {
                     decided,
                 }));
             }
-            self.scratch.bag = bag;
             self.sync_preference(out);
         }
+        self.scratch.bag = bag;
         if applied {
             self.repoll(now, out);
         }

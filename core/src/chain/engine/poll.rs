@@ -748,12 +748,17 @@ impl PollSet {
         self.polls.get_mut(index)
     }
 
-    /// The oldest poll, if it finished: finished polls leave only from the front.
-    pub fn pop_finished(&mut self) -> Option<Poll> {
-        if !self.polls.front().is_some_and(Poll::is_finished) {
-            return None;
+    /// The oldest poll, if it finished: finished polls leave only from the front, with
+    /// [`PollSet::remove_front`] once recorded.
+    pub fn front_finished(&self) -> Option<&Poll> {
+        self.polls.front().filter(|poll| poll.is_finished())
+    }
+
+    /// Drops the oldest poll (recorded after [`PollSet::front_finished`]).
+    pub fn remove_front(&mut self) {
+        if self.polls.pop_front().is_none() {
+            return;
         }
-        let poll = self.polls.pop_front()?;
         self.front_ids.copy_within(1.., 0);
         if let (Some(next), Some(id)) = (
             self.polls.get(FRONT_IDS - 1),
@@ -761,7 +766,6 @@ impl PollSet {
         ) {
             *id = next.request_id;
         }
-        Some(poll)
     }
 
     /// Polls oldest first.
@@ -1065,14 +1069,21 @@ mod tests {
             p.vote(0, id(1), id(1), Some(id(1)));
             assert!(p.check_finished(3, &thresholds, no_parents, &mut s));
         }
-        assert!(set.pop_finished().is_none(), "poll 1 still waits");
+        fn pop_finished(set: &mut PollSet) -> Option<u32> {
+            let id = set.front_finished().map(|p| p.request_id);
+            if id.is_some() {
+                set.remove_front();
+            }
+            id
+        }
+        assert!(pop_finished(&mut set).is_none(), "poll 1 still waits");
         if let Some(p) = set.get_mut(1) {
             p.drop_node(0);
             assert!(p.check_finished(4, &thresholds, no_parents, &mut s));
         }
-        assert_eq!(set.pop_finished().map(|p| p.request_id), Some(1));
-        assert_eq!(set.pop_finished().map(|p| p.request_id), Some(2));
-        assert!(set.pop_finished().is_none());
+        assert_eq!(pop_finished(&mut set), Some(1));
+        assert_eq!(pop_finished(&mut set), Some(2));
+        assert!(pop_finished(&mut set).is_none());
         assert_eq!(set.len(), 0);
     }
 }
