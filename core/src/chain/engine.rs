@@ -58,7 +58,7 @@ use crate::chain::snowball::Bag;
 use crate::chain::snowman::{BlockMeta, Topological, TreeView};
 use crate::chain::vm::{ChainVm, Status, Timestamp, VmError};
 
-use poll::{Answer, Poll, PollSet, Scratch, Thresholds};
+use poll::{Answer, Poll, PollSet, Scratch, Thresholds, PAIRS};
 use sampler::Sampler;
 /// A node's index in the network (0-based).
 pub type NodeIndex = u32;
@@ -1146,12 +1146,18 @@ impl<V: ChainVm> Engine<V> {
         if self.behavior != Behavior::Honest {
             return false;
         }
-        let (height, bytes) = match self.vm.get_block(&block) {
-            Ok(header) => (
-                header.height,
-                push.then(|| Rc::from(header.bytes.as_slice())),
-            ),
-            Err(_) => return false,
+        let (height, bytes) = if !push && block == self.preference {
+            // A repoll, about the preference: the engine keeps its height (the VM has it, as
+            // it has every issued block), so no lookup is needed.
+            (self.preference_height, None)
+        } else {
+            match self.vm.get_block(&block) {
+                Ok(header) => (
+                    header.height,
+                    push.then(|| Rc::from(header.bytes.as_slice())),
+                ),
+                Err(_) => return false,
+            }
         };
         let mut sample = core::mem::take(&mut self.sample);
         self.sampler
@@ -1162,20 +1168,29 @@ impl<V: ChainVm> Engine<V> {
         }
         self.request_id = self.request_id.wrapping_add(1);
         let request_id = self.request_id;
-        let message = match bytes {
-            Some(block_bytes) => Message::PushQuery {
-                request_id,
-                block: block_bytes,
-                requested_height: height,
-            },
-            None => Message::PullQuery {
-                request_id,
-                block_id: block,
-                requested_height: height,
-            },
-        };
-        for peer in &sample {
-            out.messages.push((*peer, message.clone()));
+        // One message per sampled node, written in place (one reservation, no clones of a
+        // whole message).
+        match bytes {
+            Some(block_bytes) => out.messages.extend(sample.iter().map(|peer| {
+                (
+                    *peer,
+                    Message::PushQuery {
+                        request_id,
+                        block: Rc::clone(&block_bytes),
+                        requested_height: height,
+                    },
+                )
+            })),
+            None => out.messages.extend(sample.iter().map(|peer| {
+                (
+                    *peer,
+                    Message::PullQuery {
+                        request_id,
+                        block_id: block,
+                        requested_height: height,
+                    },
+                )
+            })),
         }
         if self.trace {
             out.events.push(EngineEvent::PollStarted {
@@ -1193,12 +1208,19 @@ impl<V: ChainVm> Engine<V> {
     /// engine.go `getProcessingAncestor`: `vote` if it is processing, else the nearest
     /// processing ancestor through blocks the VM knows; None when the chain reaches an unknown
     /// or decided block.
+    #[inline(always)]
     fn processing_ancestor(&self, vote: Id) -> Option<Id> {
         if vote == self.preference {
-            // The common case, without a lookup: the preference is processing unless it is the
-            // last accepted block.
+            // The common case, without a lookup (inlined into every chit): the preference is
+            // processing unless it is the last accepted block.
             return (vote != self.accepted.0).then_some(vote);
         }
+        self.processing_ancestor_walk(vote)
+    }
+
+    /// [`Engine::processing_ancestor`] for a vote other than the preference: walk up through
+    /// the VM's blocks.
+    fn processing_ancestor_walk(&self, vote: Id) -> Option<Id> {
         let mut current = vote;
         loop {
             if self.consensus.processing(&current) {
@@ -1213,7 +1235,9 @@ impl<V: ChainVm> Engine<V> {
     }
 
     /// voter.go: the first of the response options (preferred, then preferred at height) that
-    /// can be applied.
+    /// can be applied. Inlined, as [`Engine::processing_ancestor`] is: every chit asks, and
+    /// the usual answer (the preference) takes two comparisons.
+    #[inline(always)]
     fn vote_for(&self, preferred: Id, at_height: Id) -> Option<Id> {
         self.processing_ancestor(preferred).or_else(|| {
             if at_height == preferred {
@@ -1286,35 +1310,82 @@ impl<V: ChainVm> Engine<V> {
         }
     }
 
+    /// voter.go: `poll`'s chits bubbled again now (`bubbleVotes`; older polls may have decided
+    /// blocks since they arrived), counted into `bag`; with `voters`, each sampled node is also
+    /// listed with the block its chits count for (its preference when dropped; None without
+    /// chits), for the poll inspector.
+    ///
+    /// Nothing changes while a poll is recorded, so chits naming the same blocks bubble to the
+    /// same vote, and the answers of a poll name one or two blocks almost always: answers are
+    /// counted per (preferred, at height) pair of the poll's first two interned IDs
+    /// ([`Poll::count_pairs`]), each pair is bubbled once and added to the bag with its count,
+    /// and only other answers are bubbled one by one.
+    fn bubble_votes(
+        &self,
+        poll: &Poll,
+        bag: &mut Bag,
+        voters: Option<&mut Vec<(NodeIndex, Option<Id>)>>,
+    ) {
+        let bubble = |preferred: u32, at_height: u32| {
+            self.vote_for(poll.id_at(preferred), poll.id_at(at_height))
+        };
+        let counts = poll.count_pairs(|preferred, at_height| {
+            if let Some(vote) = bubble(preferred, at_height) {
+                bag.add(vote, 1);
+            }
+        });
+        // Pair `preferred * 2 + at_height`, as counted.
+        let mut votes = [None; PAIRS];
+        for (pair, (count, vote)) in (0u32..).zip(counts.iter().zip(&mut votes)) {
+            if *count > 0 {
+                *vote = bubble(pair / 2, pair % 2);
+                if let Some(vote) = vote {
+                    bag.add(*vote, *count);
+                }
+            }
+        }
+        let Some(voters) = voters else {
+            return;
+        };
+        for (node, chits) in poll.chits() {
+            let shown = chits.map(|(preferred, at_height)| {
+                let vote = if preferred < 2 && at_height < 2 {
+                    votes
+                        .get((preferred * 2 + at_height) as usize)
+                        .copied()
+                        .flatten()
+                } else {
+                    bubble(preferred, at_height)
+                };
+                vote.unwrap_or_else(|| poll.id_at(preferred))
+            });
+            voters.push((node, shown));
+        }
+    }
+
     /// poll/set.go + voter.go: record every finished poll at the front of the set, oldest first,
     /// with its votes bubbled now; apply the decisions to the VM; then repoll.
     fn apply_finished(&mut self, now: Millis, out: &mut Outbox) {
         let mut applied = false;
-        while let Some(poll) = self.polls.pop_finished() {
+        // The bag is scratch reused across polls (the inspector gets a copy).
+        let mut bag = core::mem::take(&mut self.scratch.bag);
+        while let Some(poll) = self.polls.front_finished() {
+            // Recorded where it is in the set, then dropped (a poll is big: never moved).
+            bag.clear();
+            let mut voters = Vec::new();
+            self.bubble_votes(poll, &mut bag, self.trace.then_some(&mut voters));
+            let (request_id, block, requested_height, started_at, early) = (
+                poll.request_id,
+                poll.block,
+                poll.requested_height,
+                poll.started_at,
+                poll.early,
+            );
+            let finished_at = poll.finished_at.unwrap_or(now);
+            self.polls.remove_front();
             applied = true;
             self.polls_finished += 1;
             out.polls_finished = out.polls_finished.saturating_add(1);
-            let mut bag = Bag::new();
-            let mut voters = Vec::new();
-            for slot in poll.slots() {
-                let shown = match slot.answer {
-                    Answer::Chits {
-                        preferred,
-                        at_height,
-                        ..
-                    } => {
-                        let vote = self.vote_for(preferred, at_height);
-                        if let Some(vote) = vote {
-                            bag.add(vote, 1);
-                        }
-                        Some(vote.unwrap_or(preferred))
-                    }
-                    Answer::Waiting | Answer::Failed => None,
-                };
-                if self.trace {
-                    voters.push((slot.node, shown));
-                }
-            }
             let result = self.consensus.record_poll(&bag);
             self.accepted = self.consensus.last_accepted();
             let mut decided = Vec::new();
@@ -1342,14 +1413,14 @@ impl<V: ChainVm> Engine<V> {
             if self.trace {
                 out.events.push(EngineEvent::PollFinished(PollRecord {
                     node: self.node,
-                    request_id: poll.request_id,
-                    block: poll.block,
-                    requested_height: poll.requested_height,
-                    started_at: poll.started_at,
-                    finished_at: poll.finished_at.unwrap_or(now),
+                    request_id,
+                    block,
+                    requested_height,
+                    started_at,
+                    finished_at,
                     voters,
-                    bag,
-                    early: poll.early,
+                    bag: bag.clone(),
+                    early,
                     successful: result.successful,
                     preference_before: result.preference_before,
                     preference_after: result.preference_after,
@@ -1359,6 +1430,7 @@ impl<V: ChainVm> Engine<V> {
             }
             self.sync_preference(out);
         }
+        self.scratch.bag = bag;
         if applied {
             self.repoll(now, out);
         }

@@ -4,7 +4,7 @@
 //!
 //! avalanchego `snow/consensus/snowball/` (`parameters.go` lives in `chain::params`).
 
-use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
 
 use crate::chain::id::Id;
 
@@ -19,9 +19,14 @@ pub use flat::Flat;
 pub use tree::Tree;
 
 /// A bag of votes: how much weight each block received in one poll (avalanchego's `bag.Bag`).
+///
+/// Kept as a vector sorted by ID: a poll's votes name a handful of blocks (usually one), so a
+/// binary search over a short vector beats a map, and a bag that is cleared and filled again
+/// allocates nothing.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Bag {
-    counts: BTreeMap<Id, u64>,
+    /// Each voted block with its votes, in ID order.
+    counts: Vec<(Id, u64)>,
     total: u64,
 }
 
@@ -32,13 +37,22 @@ impl Bag {
     }
     /// Adds `weight` votes for `id`.
     pub fn add(&mut self, id: Id, weight: u64) {
-        let count = self.counts.entry(id).or_insert(0);
-        *count = count.saturating_add(weight);
+        match self.counts.binary_search_by(|(known, _)| known.cmp(&id)) {
+            Ok(at) => {
+                if let Some((_, count)) = self.counts.get_mut(at) {
+                    *count = count.saturating_add(weight);
+                }
+            }
+            Err(at) => self.counts.insert(at, (id, weight)),
+        }
         self.total = self.total.saturating_add(weight);
     }
     /// Votes for `id`.
     pub fn count(&self, id: &Id) -> u64 {
-        self.counts.get(id).copied().unwrap_or(0)
+        match self.counts.binary_search_by(|(known, _)| known.cmp(id)) {
+            Ok(at) => self.counts.get(at).map_or(0, |(_, count)| *count),
+            Err(_) => 0,
+        }
     }
     /// Empties the bag, keeping it for reuse.
     pub fn clear(&mut self) {

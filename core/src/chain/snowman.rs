@@ -275,7 +275,13 @@ impl Topological {
 
         // Only a changed branch needs the chain rebuilt: if the deepest preference the poll
         // reached was already preferred, following preferences down leads to the same leaf.
-        if !result.decisions.is_empty() || !self.is_preferred(&new_preferred) {
+        // Usually it is the preferred leaf itself, preferred without a lookup when processing.
+        let still_preferred = if new_preferred == self.preference {
+            new_preferred != self.last_accepted.id
+        } else {
+            self.is_preferred(&new_preferred)
+        };
+        if !result.decisions.is_empty() || !still_preferred {
             self.rebuild_preferred();
         }
         result.preference_after = self.preference;

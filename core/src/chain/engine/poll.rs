@@ -42,6 +42,7 @@ use alloc::vec::Vec;
 
 use crate::chain::engine::{Millis, NodeIndex};
 use crate::chain::id::{Id, ID_BITS};
+use crate::chain::snowball::Bag;
 
 /// What one sampled node said.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -77,6 +78,9 @@ const INLINE_SLOTS: usize = 20;
 /// Distinct block IDs a poll holds inside itself (an answer usually names the block polled
 /// about, sometimes one more); further ones go to the heap.
 const INLINE_IDS: usize = 2;
+
+/// Pairs of the first two interned IDs (see [`Poll::count_pairs`]).
+pub(crate) const PAIRS: usize = 4;
 
 /// [`Cell::answer`]: no answer yet (zero, so a fresh cell waits).
 const WAITING: u32 = 0;
@@ -231,11 +235,13 @@ struct Vertex {
 }
 
 /// Buffers the early-termination check reuses, so that checking after every answer allocates
-/// nothing once they have grown.
+/// nothing once they have grown; and the bag recording a poll fills.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Scratch {
     vertices: Vec<Vertex>,
     members: Vec<(Id, u64)>,
+    /// The votes of the poll the engine is recording.
+    pub bag: Bag,
 }
 
 impl Poll {
@@ -326,8 +332,8 @@ impl Poll {
         index
     }
 
-    /// The interned ID at `index`.
-    fn id_at(&self, index: u32) -> Id {
+    /// The interned ID at `index` (see [`Poll::chits`]).
+    pub fn id_at(&self, index: u32) -> Id {
         let index = index as usize;
         match self.inline_id(index) {
             Some(id) => *id,
@@ -407,6 +413,55 @@ impl Poll {
                 .push([preferred, at_height, vote.unwrap_or(u32::MAX)]);
             WIDE | index
         }
+    }
+
+    /// How many answers' chits named each pair of the first two interned IDs as (preferred, at
+    /// height), indexed `preferred * 2 + at_height`: the answers of a poll almost always name
+    /// only the block polled about and maybe one more, so recording a poll can bubble each pair
+    /// once. Every other answer's chits are passed to `other` as interned indices.
+    pub fn count_pairs(&self, mut other: impl FnMut(u32, u32)) -> [u64; PAIRS] {
+        // Packed chits naming indices 0 or 1 only: bits 1..10 and 11..20 clear.
+        const HIGH_BITS: u32 = (FIELD & !1) | (FIELD & !1) << FIELD_BITS;
+        let mut counts = [0; PAIRS];
+        for cell in self.cells.as_slice() {
+            let code = cell.answer;
+            if code & TAG == PACKED && code & HIGH_BITS == 0 {
+                let pair = (code & 1) << 1 | (code >> FIELD_BITS) & 1;
+                if let Some(count) = counts.get_mut(pair as usize) {
+                    *count += 1;
+                }
+            } else if let Some((preferred, at_height)) = self.chits_at(code) {
+                other(preferred, at_height);
+            }
+        }
+        counts
+    }
+
+    /// The interned indices of the `preferred` and `at_height` blocks of the chits a cell's
+    /// `answer` code stands for (None: waiting or failed).
+    fn chits_at(&self, code: u32) -> Option<(u32, u32)> {
+        match code & TAG {
+            PACKED => Some((code & FIELD, (code >> FIELD_BITS) & FIELD)),
+            WIDE => {
+                let [preferred, at_height, _] = self
+                    .wide
+                    .get((code & !TAG) as usize)
+                    .copied()
+                    .unwrap_or_default();
+                Some((preferred, at_height))
+            }
+            _ => None,
+        }
+    }
+
+    /// Sampled nodes in sampled order, each with the interned indices of its chits'
+    /// `preferred` and `at_height` blocks ([`Poll::id_at`] gives the IDs), or None when it did
+    /// not answer (waiting or failed): what recording the poll needs, without copying IDs.
+    pub fn chits(&self) -> impl Iterator<Item = (NodeIndex, Option<(u32, u32)>)> + '_ {
+        self.cells
+            .as_slice()
+            .iter()
+            .map(|cell| (cell.node, self.chits_at(cell.answer)))
     }
 
     /// Sampled nodes in sampled order, with their answers.
@@ -693,12 +748,17 @@ impl PollSet {
         self.polls.get_mut(index)
     }
 
-    /// The oldest poll, if it finished: finished polls leave only from the front.
-    pub fn pop_finished(&mut self) -> Option<Poll> {
-        if !self.polls.front().is_some_and(Poll::is_finished) {
-            return None;
+    /// The oldest poll, if it finished: finished polls leave only from the front, with
+    /// [`PollSet::remove_front`] once recorded.
+    pub fn front_finished(&self) -> Option<&Poll> {
+        self.polls.front().filter(|poll| poll.is_finished())
+    }
+
+    /// Drops the oldest poll (recorded after [`PollSet::front_finished`]).
+    pub fn remove_front(&mut self) {
+        if self.polls.pop_front().is_none() {
+            return;
         }
-        let poll = self.polls.pop_front()?;
         self.front_ids.copy_within(1.., 0);
         if let (Some(next), Some(id)) = (
             self.polls.get(FRONT_IDS - 1),
@@ -706,7 +766,6 @@ impl PollSet {
         ) {
             *id = next.request_id;
         }
-        Some(poll)
     }
 
     /// Polls oldest first.
@@ -1010,14 +1069,21 @@ mod tests {
             p.vote(0, id(1), id(1), Some(id(1)));
             assert!(p.check_finished(3, &thresholds, no_parents, &mut s));
         }
-        assert!(set.pop_finished().is_none(), "poll 1 still waits");
+        fn pop_finished(set: &mut PollSet) -> Option<u32> {
+            let id = set.front_finished().map(|p| p.request_id);
+            if id.is_some() {
+                set.remove_front();
+            }
+            id
+        }
+        assert!(pop_finished(&mut set).is_none(), "poll 1 still waits");
         if let Some(p) = set.get_mut(1) {
             p.drop_node(0);
             assert!(p.check_finished(4, &thresholds, no_parents, &mut s));
         }
-        assert_eq!(set.pop_finished().map(|p| p.request_id), Some(1));
-        assert_eq!(set.pop_finished().map(|p| p.request_id), Some(2));
-        assert!(set.pop_finished().is_none());
+        assert_eq!(pop_finished(&mut set), Some(1));
+        assert_eq!(pop_finished(&mut set), Some(2));
+        assert!(pop_finished(&mut set).is_none());
         assert_eq!(set.len(), 0);
     }
 }

@@ -23,18 +23,72 @@ const REDRAWS_PER_NODE: usize = 16;
 /// A uniform integer in `0..n` (`n > 0`) from `rng`, by Lemire's multiply-and-reject method:
 /// exact, branch-light, and the same on every platform.
 pub(crate) fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
-    if n <= 1 {
-        return 0;
+    Below::new(n).draw(rng)
+}
+
+/// [`below`] for one bound drawn from many times (a sample's K draws): the rejection threshold,
+/// a division, is computed once. The draws are exactly those of [`below`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Below {
+    n: u64,
+    /// Values of the low half below it would make some results more likely than others.
+    threshold: u64,
+}
+
+impl Below {
+    /// Draws in `0..n` (`n <= 1`: always 0, without touching the generator).
+    pub(crate) fn new(n: u64) -> Below {
+        let threshold = if n <= 1 { 0 } else { n.wrapping_neg() % n };
+        Below { n, threshold }
     }
-    // Values of the low half below `threshold` would make some results more likely than others.
-    let threshold = n.wrapping_neg() % n;
-    loop {
-        let product = u128::from(rng.next_u64()) * u128::from(n);
-        let low = product as u64;
-        if low >= threshold {
-            return (product >> 64) as u64;
+
+    /// One draw.
+    #[inline]
+    pub(crate) fn draw(&self, rng: &mut ChaCha8Rng) -> u64 {
+        if self.n <= 1 {
+            return 0;
+        }
+        loop {
+            let (high, low) = wide_mul(rng.next_u64(), self.n);
+            if low >= self.threshold {
+                return high;
+            }
         }
     }
+}
+
+/// The 128-bit product `x * n` as (high, low) 64-bit halves.
+#[cfg(target_pointer_width = "64")]
+#[inline]
+fn wide_mul(x: u64, n: u64) -> (u64, u64) {
+    let product = u128::from(x) * u128::from(n);
+    ((product >> 64) as u64, product as u64)
+}
+
+/// The 128-bit product `x * n` as (high, low) 64-bit halves. On 32-bit targets (wasm32) a u128
+/// multiply is a library call; with `n` below 2^32, which covers unit stake, two 64-bit
+/// multiplies of 32-bit halves give the same product.
+#[cfg(not(target_pointer_width = "64"))]
+#[inline]
+fn wide_mul(x: u64, n: u64) -> (u64, u64) {
+    wide_mul_split(x, n)
+}
+
+/// [`wide_mul`] by halves when `n < 2^32`, else through u128.
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[inline]
+fn wide_mul_split(x: u64, n: u64) -> (u64, u64) {
+    if n > u64::from(u32::MAX) {
+        let product = u128::from(x) * u128::from(n);
+        return ((product >> 64) as u64, product as u64);
+    }
+    // x * n = (high_x * n) << 32 + low_x * n, each partial product below 2^64.
+    let low_part = (x & 0xffff_ffff) * n;
+    let high_part = (x >> 32) * n + (low_part >> 32);
+    (
+        high_part >> 32,
+        (high_part << 32) | (low_part & 0xffff_ffff),
+    )
 }
 
 /// How the validators' stake is laid out.
@@ -108,18 +162,43 @@ impl Sampler {
         if want == 0 {
             return;
         }
-        let mut redraws = want.saturating_mul(REDRAWS_PER_NODE);
-        while out.len() < want {
-            let drawn = match &self.stake {
-                Stake::Unit { n } => below(rng, u64::from(*n)) as NodeIndex,
-                Stake::Weighted { cumulative, .. } => {
-                    let total = cumulative.last().copied().unwrap_or(0);
-                    let point = below(rng, total);
+        out.reserve(want);
+        match &self.stake {
+            Stake::Unit { n } => {
+                let uniform = Below::new(u64::from(*n));
+                self.fill(rng, want, out, |rng| uniform.draw(rng) as NodeIndex);
+            }
+            Stake::Weighted { cumulative, .. } => {
+                let line = Below::new(cumulative.last().copied().unwrap_or(0));
+                self.fill(rng, want, out, |rng| {
+                    let point = line.draw(rng);
                     // The validator whose stretch of the line holds `point`.
                     cumulative.partition_point(|c| *c <= point) as NodeIndex
-                }
-            };
-            if !out.contains(&drawn) {
+                });
+            }
+        }
+    }
+
+    /// Draws with `draw` until `out` holds `want` distinct validators, redrawing repeats; falls
+    /// back to [`Sampler::exact`] when repeats get frequent.
+    #[inline]
+    fn fill(
+        &self,
+        rng: &mut ChaCha8Rng,
+        want: usize,
+        out: &mut Vec<NodeIndex>,
+        mut draw: impl FnMut(&mut ChaCha8Rng) -> NodeIndex,
+    ) {
+        let mut redraws = want.saturating_mul(REDRAWS_PER_NODE);
+        // One bit per residue mod 64 of the nodes drawn so far: a clear bit proves a draw new
+        // without scanning `out` (with K = 20, most draws).
+        let mut drawn_mod_64 = 0u64;
+        while out.len() < want {
+            let drawn = draw(rng);
+            let bit = 1u64 << (drawn % 64);
+            let repeat = drawn_mod_64 & bit != 0 && out.contains(&drawn);
+            if !repeat {
+                drawn_mod_64 |= bit;
                 out.push(drawn);
             } else if redraws == 0 {
                 self.exact(rng, want, out);
@@ -279,5 +358,27 @@ mod tests {
             }
         }
         assert_eq!(below(&mut rng, 0), 0);
+    }
+
+    #[test]
+    fn the_split_product_is_the_u128_product() {
+        let mut rng = ChaCha8Rng::seed_from_u64(13);
+        for n in [
+            2u64,
+            3,
+            1000,
+            1 << 31,
+            u64::from(u32::MAX),
+            1 << 32,
+            u64::MAX,
+        ] {
+            for _ in 0..1000 {
+                let x = rng.next_u64();
+                let product = u128::from(x) * u128::from(n);
+                let expected = ((product >> 64) as u64, product as u64);
+                assert_eq!(wide_mul_split(x, n), expected, "{x} * {n}");
+                assert_eq!(wide_mul(x, n), expected, "{x} * {n}");
+            }
+        }
     }
 }
