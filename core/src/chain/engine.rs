@@ -301,30 +301,37 @@ struct Fetch {
 
 /// One node's engine over its own VM.
 ///
-/// The fields every message reads (behavior, preference, last accepted block, polls) come first
-/// and the struct starts on a cache line (`repr(C)` keeps the declared order): with a thousand
-/// engines each delivery finds its engine cold in cache, and a query is then answered from two
-/// cache lines instead of a walk over the whole struct.
+/// The fields every message reads come first and the struct starts on a cache line (`repr(C)`
+/// keeps the declared order): with a thousand engines each delivery finds its engine cold in
+/// cache, so what a message costs is mostly how many lines it touches. A query is answered, and
+/// a chit finds its poll, from the first two lines: line 0 holds the preference and the last
+/// accepted block, line 1 the poll set, the preference's height, the behavior and whether to
+/// build (on 64-bit targets; on wasm32 they take less room).
 #[derive(Debug)]
 #[repr(C, align(64))]
 pub struct Engine<V: ChainVm> {
-    // ----- read by every message -----
-    /// The preference the VM was last told about (always consensus's after a call returns),
-    /// and its height: most queries and chits name it, and comparing with it saves lookups.
+    // ----- line 0 -----
+    /// The preference the VM was last told about (always consensus's after a call returns):
+    /// most queries and chits name it, and comparing with it saves lookups.
     preference: Id,
-    /// Consensus's last accepted block and its height, copied after every poll (chits carry
-    /// it, and votes below it are dropped).
-    accepted: (Id, u64),
+    /// Consensus's last accepted block, copied after every poll (chits carry it, and votes
+    /// below it are dropped).
+    accepted: Id,
+    // ----- line 1 -----
+    polls: PollSet,
+    /// The preference's height.
     preference_height: u64,
-    node: NodeIndex,
-    /// The last request ID used, for polls and fetches alike (avalanchego `requestID`).
-    request_id: u32,
     behavior: Behavior,
     /// Build after every input while entries are pending (avalanchego `PendingTxs`).
     auto_build: bool,
     /// Build events (false: only messages, for speed).
     trace: bool,
-    polls: PollSet,
+    // ----- read per poll or less -----
+    /// The last accepted block's height.
+    accepted_height: u64,
+    node: NodeIndex,
+    /// The last request ID used, for polls and fetches alike (avalanchego `requestID`).
+    request_id: u32,
     params: Parameters,
     polls_finished: u64,
     scratch: Scratch,
@@ -391,7 +398,8 @@ impl<V: ChainVm> Engine<V> {
             auto_build: false,
             trace: true,
             preference: last_accepted,
-            accepted: (last_accepted, height),
+            accepted: last_accepted,
+            accepted_height: height,
             preference_height: height,
             target: None,
             conflict: None,
@@ -646,7 +654,7 @@ impl<V: ChainVm> Engine<V> {
     }
     /// The last accepted block and its height.
     pub fn last_accepted(&self) -> (Id, u64) {
-        self.accepted
+        (self.accepted, self.accepted_height)
     }
     /// Blocks parsed and waiting for an ancestor before they can be issued, in ID order.
     pub fn pending_blocks(&self) -> Vec<Id> {
@@ -673,7 +681,7 @@ impl<V: ChainVm> Engine<V> {
         match self.behavior {
             Behavior::Honest | Behavior::Silent => honest(),
             Behavior::FixedVote => {
-                let fixed = self.conflict_block().unwrap_or(self.accepted.0);
+                let fixed = self.conflict_block().unwrap_or(self.accepted);
                 (fixed, fixed)
             }
             Behavior::Equivocating => match self.conflict_block() {
@@ -688,7 +696,7 @@ impl<V: ChainVm> Engine<V> {
     /// preference when the chain does not reach that height).
     fn honest_answer(&self, requested_height: u64) -> (Id, Id) {
         let preference = self.preference;
-        let (last_accepted, last_height) = self.accepted;
+        let (last_accepted, last_height) = (self.accepted, self.accepted_height);
         let at_height = if requested_height >= self.preference_height {
             // The usual case: asked about our preference's height (or above our chain's tip).
             preference
@@ -712,7 +720,7 @@ impl<V: ChainVm> Engine<V> {
                 request_id,
                 preferred,
                 preferred_at_height,
-                accepted: self.accepted.0,
+                accepted: self.accepted,
             },
         ));
     }
@@ -777,13 +785,13 @@ impl<V: ChainVm> Engine<V> {
     /// engine.go `isDecided`: at or below the last accepted height, or one above it on another
     /// parent than the last accepted block (its parent was rejected).
     fn is_decided(&self, parent: &Id, height: u64) -> bool {
-        let (last_accepted, last_height) = self.accepted;
+        let (last_accepted, last_height) = (self.accepted, self.accepted_height);
         height <= last_height || (height == last_height + 1 && *parent != last_accepted)
     }
 
     /// engine.go `canIssueChildOn`.
     fn can_issue_child_on(&self, parent: &Id) -> bool {
-        *parent == self.accepted.0 || self.consensus.processing(parent)
+        *parent == self.accepted || self.consensus.processing(parent)
     }
 
     /// engine.go `issueFrom`: walk from `id` up its ancestry, queueing every block that should
@@ -1043,7 +1051,7 @@ impl<V: ChainVm> Engine<V> {
             self.preference = preference;
             self.preference_height = match self.consensus.block(&preference) {
                 Some(meta) => meta.height,
-                None => self.accepted.1,
+                None => self.accepted_height,
             };
         }
     }
@@ -1199,8 +1207,14 @@ impl<V: ChainVm> Engine<V> {
                 sampled: sample.clone(),
             });
         }
-        self.polls
-            .add(Poll::new(request_id, block, height, &sample, now));
+        self.polls.add(Poll::new(
+            request_id,
+            block,
+            height,
+            &sample,
+            now,
+            self.thresholds(),
+        ));
         self.sample = sample;
         true
     }
@@ -1213,7 +1227,7 @@ impl<V: ChainVm> Engine<V> {
         if vote == self.preference {
             // The common case, without a lookup (inlined into every chit): the preference is
             // processing unless it is the last accepted block.
-            return (vote != self.accepted.0).then_some(vote);
+            return (vote != self.accepted).then_some(vote);
         }
         self.processing_ancestor_walk(vote)
     }
@@ -1266,7 +1280,6 @@ impl<V: ChainVm> Engine<V> {
             self.issue_from_by_id(from, at_height, now, out);
         }
         let vote = self.vote_for(preferred, at_height);
-        let thresholds = self.thresholds();
         let consensus = &self.consensus;
         let Some(poll) = self.polls.get_mut(request_id) else {
             return;
@@ -1275,7 +1288,7 @@ impl<V: ChainVm> Engine<V> {
             return;
         }
         let parent_of = |id: &Id| consensus.block(id).map(|meta| meta.parent);
-        if poll.check_finished(now, &thresholds, parent_of, &mut self.scratch) {
+        if poll.check_finished(now, parent_of, &mut self.scratch) {
             self.apply_finished(now, out);
         }
     }
@@ -1289,7 +1302,6 @@ impl<V: ChainVm> Engine<V> {
             self.abandon(fetch.block, None);
             return;
         }
-        let thresholds = self.thresholds();
         let consensus = &self.consensus;
         let Some(poll) = self.polls.get_mut(request_id) else {
             return;
@@ -1298,15 +1310,15 @@ impl<V: ChainVm> Engine<V> {
             return;
         }
         let parent_of = |id: &Id| consensus.block(id).map(|meta| meta.parent);
-        if poll.check_finished(now, &thresholds, parent_of, &mut self.scratch) {
+        if poll.check_finished(now, parent_of, &mut self.scratch) {
             self.apply_finished(now, out);
         }
     }
 
     fn thresholds(&self) -> Thresholds {
         Thresholds {
-            alpha_preference: u64::from(self.params.alpha_preference),
-            alpha_confidence: u64::from(self.params.alpha_confidence),
+            alpha_preference: self.params.alpha_preference,
+            alpha_confidence: self.params.alpha_confidence,
         }
     }
 
@@ -1381,13 +1393,13 @@ impl<V: ChainVm> Engine<V> {
                 poll.started_at,
                 poll.early,
             );
-            let finished_at = poll.finished_at.unwrap_or(now);
+            let finished_at = poll.finished_at().unwrap_or(now);
             self.polls.remove_front();
             applied = true;
             self.polls_finished += 1;
             out.polls_finished = out.polls_finished.saturating_add(1);
             let result = self.consensus.record_poll(&bag);
-            self.accepted = self.consensus.last_accepted();
+            (self.accepted, self.accepted_height) = self.consensus.last_accepted();
             let mut decided = Vec::new();
             for decision in &result.decisions {
                 let id = decision.block.id;

@@ -25,8 +25,9 @@
 //! allocation for the usual sample (K up to [`INLINE_SLOTS`]) and the usual few distinct block
 //! IDs (up to [`INLINE_IDS`]):
 //!
-//! - line 0: `finished_at`, the counters (`remaining`, `received`, how many distinct blocks got
-//!   votes, how many IDs are interned) and the first interned block ID, usually the only one;
+//! - line 0: `finished_at`, the thresholds, the counters (`remaining`, `received`, how many
+//!   distinct blocks got votes, how many IDs are interned) and the first interned block ID,
+//!   usually the only one;
 //! - line 1 on: the votes of the inline IDs, then one 8-byte cell per sampled node,
 //!   `{node, answer}` (the first six in line 1), the answer naming its IDs by their indices
 //!   among the interned IDs (see [`Cell`]); then the second interned ID;
@@ -167,8 +168,11 @@ impl Cells {
 #[repr(C, align(64))]
 pub(crate) struct Poll {
     // Line 0 (bytes 0..64), read by every answer.
-    /// When it finished (None while it is still collecting).
-    pub finished_at: Option<Millis>,
+    /// When it finished ([`STILL_COLLECTING`] until then; see [`Poll::finished_at`]).
+    finished_at: Millis,
+    /// AlphaPreference and AlphaConfidence, as avalanchego's `earlyTermPoll` holds them: the
+    /// termination check after each answer needs nothing from the engine.
+    thresholds: Thresholds,
     /// Sampled nodes that have not answered.
     remaining: u32,
     /// Votes received for processing blocks (avalanchego `votes.Len()`).
@@ -206,12 +210,16 @@ pub(crate) struct Poll {
     wide: Vec<[u32; 3]>,
 }
 
-/// What the early-termination check needs from consensus and the parameters.
+/// [`Poll::finished_at`] of a poll still collecting answers.
+const STILL_COLLECTING: Millis = Millis::MAX;
+
+/// The parameters the early-termination check needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Thresholds {
     /// AlphaPreference.
-    pub alpha_preference: u64,
+    pub alpha_preference: u32,
     /// AlphaConfidence.
-    pub alpha_confidence: u64,
+    pub alpha_confidence: u32,
 }
 
 impl Thresholds {
@@ -219,9 +227,11 @@ impl Thresholds {
     /// block or prefix.
     fn settled(&self, votes: u64, remaining: u64) -> bool {
         let most = votes.saturating_add(remaining);
-        most < self.alpha_preference
-            || (votes >= self.alpha_preference && most < self.alpha_confidence)
-            || votes >= self.alpha_confidence
+        let alpha_preference = u64::from(self.alpha_preference);
+        let alpha_confidence = u64::from(self.alpha_confidence);
+        most < alpha_preference
+            || (votes >= alpha_preference && most < alpha_confidence)
+            || votes >= alpha_confidence
     }
 }
 
@@ -245,16 +255,19 @@ pub(crate) struct Scratch {
 }
 
 impl Poll {
-    /// A poll of `sampled` (in sampled order) about `block` at `requested_height`.
+    /// A poll of `sampled` (in sampled order) about `block` at `requested_height`, finishing
+    /// early by `thresholds`.
     pub fn new(
         request_id: u32,
         block: Id,
         requested_height: u64,
         sampled: &[NodeIndex],
         now: Millis,
+        thresholds: Thresholds,
     ) -> Poll {
         Poll {
-            finished_at: None,
+            finished_at: STILL_COLLECTING,
+            thresholds,
             remaining: u32::try_from(sampled.len()).unwrap_or(u32::MAX),
             received: 0,
             voted: 0,
@@ -275,7 +288,12 @@ impl Poll {
 
     /// Has it finished collecting?
     pub fn is_finished(&self) -> bool {
-        self.finished_at.is_some()
+        self.finished_at != STILL_COLLECTING
+    }
+
+    /// When it finished collecting, if it did.
+    pub fn finished_at(&self) -> Option<Millis> {
+        self.is_finished().then_some(self.finished_at)
     }
 
     /// The index of `node`'s cell if it was sampled and has not answered yet (a node answers
@@ -529,16 +547,17 @@ impl Poll {
     pub fn check_finished(
         &mut self,
         now: Millis,
-        thresholds: &Thresholds,
         parent_of: impl Fn(&Id) -> Option<Id>,
         scratch: &mut Scratch,
     ) -> bool {
         if self.is_finished() {
             return true;
         }
-        let done = self.finished(thresholds, parent_of, scratch);
+        let thresholds = self.thresholds;
+        let done = self.finished(&thresholds, parent_of, scratch);
         if done {
-            self.finished_at = Some(now);
+            // `now` is below STILL_COLLECTING for any run shorter than 584 million years.
+            self.finished_at = now.min(STILL_COLLECTING - 1);
             self.early = self.remaining > 0;
         }
         done
@@ -558,7 +577,7 @@ impl Poll {
             return true;
         }
         // Case 2: no choice can reach AlphaPreference any more.
-        if received.saturating_add(remaining) < thresholds.alpha_preference {
+        if received.saturating_add(remaining) < u64::from(thresholds.alpha_preference) {
             return true;
         }
         match self.voted {
@@ -697,8 +716,9 @@ fn prefixes_settled(
 }
 
 /// Request IDs [`PollSet`] keeps next to its deque, for the oldest polls (ConcurrentRepolls is
-/// 4 by default, so this usually covers every poll in flight).
-const FRONT_IDS: usize = 8;
+/// 4 by default, so this usually covers every poll in flight; four keep the set within the
+/// engine's second cache line).
+const FRONT_IDS: usize = 4;
 
 /// The polls in flight, oldest first (`poll/set.go`).
 ///
@@ -805,7 +825,19 @@ mod tests {
 
     fn poll(k: u32) -> Poll {
         let sampled: Vec<NodeIndex> = (0..k).collect();
-        Poll::new(1, id(0), 1, &sampled, 0)
+        Poll::new(1, id(0), 1, &sampled, 0, T)
+    }
+
+    /// `p.check_finished` with thresholds `t` instead of the ones it was made with.
+    fn check(
+        p: &mut Poll,
+        now: Millis,
+        t: &Thresholds,
+        parent_of: impl Fn(&Id) -> Option<Id>,
+        s: &mut Scratch,
+    ) -> bool {
+        p.thresholds = *t;
+        p.check_finished(now, parent_of, s)
     }
 
     #[test]
@@ -890,9 +922,9 @@ mod tests {
             p.vote(node, a, a, Some(a));
         }
         // a 3, b 1, one answer missing: a can still reach AlphaConfidence.
-        assert!(!p.check_finished(1, &T, no_parents, &mut s));
+        assert!(!check(&mut p, 1, &T, no_parents, &mut s));
         p.vote(5, d, a, Some(a));
-        assert!(p.check_finished(2, &T, no_parents, &mut s));
+        assert!(check(&mut p, 2, &T, no_parents, &mut s));
         assert!(!p.early);
         let mut r = poll(7);
         r.vote(0, c, c, None);
@@ -901,7 +933,7 @@ mod tests {
             r.vote(node, a, a, Some(a));
         }
         // a 4 >= AlphaConfidence, b 1 + 1 < AlphaPreference: settled with one answer missing.
-        assert!(r.check_finished(3, &T, no_parents, &mut s));
+        assert!(check(&mut r, 3, &T, no_parents, &mut s));
         assert!(r.early);
         assert_eq!(
             r.votes().collect::<Vec<_>>(),
@@ -919,11 +951,11 @@ mod tests {
             alpha_confidence: 1,
         };
         assert!(p.vote(0, id(1), id(1), None));
-        assert!(!p.check_finished(5, &thresholds, no_parents, &mut s));
+        assert!(!check(&mut p, 5, &thresholds, no_parents, &mut s));
         assert!(p.drop_node(1));
-        assert!(p.check_finished(6, &thresholds, no_parents, &mut s));
+        assert!(check(&mut p, 6, &thresholds, no_parents, &mut s));
         assert!(!p.early, "everyone answered");
-        assert_eq!(p.finished_at, Some(6));
+        assert_eq!(p.finished_at(), Some(6));
     }
 
     #[test]
@@ -946,10 +978,10 @@ mod tests {
         let mut s = Scratch::default();
         for node in 0..2 {
             p.drop_node(node);
-            assert!(!p.check_finished(1, &T, no_parents, &mut s));
+            assert!(!check(&mut p, 1, &T, no_parents, &mut s));
         }
         p.drop_node(2);
-        assert!(p.check_finished(1, &T, no_parents, &mut s));
+        assert!(check(&mut p, 1, &T, no_parents, &mut s));
         assert!(p.early);
     }
 
@@ -959,10 +991,10 @@ mod tests {
         let mut s = Scratch::default();
         for node in 0..3 {
             p.vote(node, id(1), id(1), Some(id(1)));
-            assert!(!p.check_finished(1, &T, no_parents, &mut s), "{node}");
+            assert!(!check(&mut p, 1, &T, no_parents, &mut s), "{node}");
         }
         p.vote(3, id(1), id(1), Some(id(1)));
-        assert!(p.check_finished(1, &T, no_parents, &mut s));
+        assert!(check(&mut p, 1, &T, no_parents, &mut s));
         assert!(p.early);
     }
 
@@ -974,10 +1006,10 @@ mod tests {
         p.drop_node(0);
         for node in 1..3 {
             p.vote(node, id(1), id(1), Some(id(1)));
-            assert!(!p.check_finished(1, &T, no_parents, &mut s));
+            assert!(!check(&mut p, 1, &T, no_parents, &mut s));
         }
         p.vote(3, id(1), id(1), Some(id(1)));
-        assert!(p.check_finished(1, &T, no_parents, &mut s));
+        assert!(check(&mut p, 1, &T, no_parents, &mut s));
         assert!(!p.early, "everyone answered");
     }
 
@@ -1005,9 +1037,9 @@ mod tests {
             with.vote(node, block, block, Some(block));
             without.vote(node, block, block, Some(block));
         }
-        assert!(with.check_finished(1, &T, parent_of, &mut s));
+        assert!(check(&mut with, 1, &T, parent_of, &mut s));
         assert!(with.early);
-        assert!(!without.check_finished(1, &T, no_parents, &mut s));
+        assert!(!check(&mut without, 1, &T, no_parents, &mut s));
     }
 
     #[test]
@@ -1030,7 +1062,7 @@ mod tests {
             for node in 2..7 {
                 p.vote(node, z, z, Some(z));
             }
-            p.check_finished(1, &t, parent_of, &mut s)
+            check(&mut p, 1, &t, parent_of, &mut s)
         };
         let (x, y, z) = (id_bits(0b01, 0), id_bits(0b11, 0), id_bits(0b10, 0));
         assert!(
@@ -1063,11 +1095,11 @@ mod tests {
             alpha_preference: 1,
             alpha_confidence: 1,
         };
-        set.add(Poll::new(1, id(0), 1, &[0], 0));
-        set.add(Poll::new(2, id(0), 1, &[0], 0));
+        set.add(Poll::new(1, id(0), 1, &[0], 0, T));
+        set.add(Poll::new(2, id(0), 1, &[0], 0, T));
         if let Some(p) = set.get_mut(2) {
             p.vote(0, id(1), id(1), Some(id(1)));
-            assert!(p.check_finished(3, &thresholds, no_parents, &mut s));
+            assert!(check(p, 3, &thresholds, no_parents, &mut s));
         }
         fn pop_finished(set: &mut PollSet) -> Option<u32> {
             let id = set.front_finished().map(|p| p.request_id);
@@ -1079,7 +1111,7 @@ mod tests {
         assert!(pop_finished(&mut set).is_none(), "poll 1 still waits");
         if let Some(p) = set.get_mut(1) {
             p.drop_node(0);
-            assert!(p.check_finished(4, &thresholds, no_parents, &mut s));
+            assert!(check(p, 4, &thresholds, no_parents, &mut s));
         }
         assert_eq!(pop_finished(&mut set), Some(1));
         assert_eq!(pop_finished(&mut set), Some(2));

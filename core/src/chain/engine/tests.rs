@@ -891,3 +891,23 @@ fn speed_one_block_on_many_nodes() {
         assert_eq!(accepted, n as usize);
     }
 }
+
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn a_message_reads_the_first_two_lines_of_its_engine() {
+    use core::mem::{align_of, offset_of};
+    type E = Engine<TimestampVm>;
+    assert_eq!(align_of::<E>(), 64);
+    // Line 0: what a query is answered with and a vote is checked against.
+    assert_eq!(offset_of!(E, preference), 0);
+    assert_eq!(offset_of!(E, accepted), 32);
+    // Line 1: the poll set (an answer's poll), the preference's height, behavior, building.
+    assert_eq!(offset_of!(E, polls), 64);
+    for end in [
+        offset_of!(E, preference_height) + 8,
+        offset_of!(E, behavior) + 1,
+        offset_of!(E, auto_build) + 1,
+    ] {
+        assert!(end <= 128, "a field every message reads ends at byte {end}");
+    }
+}
