@@ -1030,30 +1030,33 @@ impl Network {
     /// Emits what `node`'s engine did and puts its messages on the wire. `asked` is the request
     /// the engine was handling: answers to it carry its timer (delivering them cancels it) and
     /// mark it answered.
+    #[inline]
     fn flush(&mut self, node: NodeIndex, out: &mut Outbox, mut asked: Option<&mut Asked>) {
         if !out.events.is_empty() {
             for event in out.events.drain(..) {
                 self.on_engine_event(node, event);
             }
         }
-        for (to, message) in out.messages.drain(..) {
-            let answer = match (&message, asked.as_deref_mut()) {
+        for (to, message) in &out.messages {
+            let answer = match (message, asked.as_deref_mut()) {
                 (
                     Message::Chits { request_id, .. } | Message::Ancestors { request_id, .. },
                     Some(asked),
-                ) if to == asked.asker && *request_id == asked.request_id && !asked.answered => {
+                ) if *to == asked.asker && *request_id == asked.request_id && !asked.answered => {
                     asked.answered = true;
                     Some(*asked)
                 }
                 _ => None,
             };
-            self.send(node, to, message, answer);
+            self.send(node, *to, message, answer);
         }
+        out.messages.clear();
     }
 
     /// Puts one message on the wire: latency, drops, and a timer for requests. `answer`: the
     /// request this message answers.
-    fn send(&mut self, from: NodeIndex, to: NodeIndex, message: Message, answer: Option<Asked>) {
+    #[inline]
+    fn send(&mut self, from: NodeIndex, to: NodeIndex, message: &Message, answer: Option<Asked>) {
         let Some(recipient) = self.links.get(to as usize) else {
             // An engine addressed a node that does not exist: nothing to deliver to.
             return;
@@ -1074,7 +1077,7 @@ impl Network {
         let mut request = None;
         if let Message::PushQuery { request_id, .. }
         | Message::PullQuery { request_id, .. }
-        | Message::GetAncestors { request_id, .. } = &message
+        | Message::GetAncestors { request_id, .. } = message
         {
             // avalanchego's sender registers the request with the timeout manager as it sends
             // (a failed GetAncestors is delivered as QueryFailed too: the engine tells them apart
@@ -1321,6 +1324,7 @@ impl Network {
 
     /// After `to`'s engine handled a message: emits what it did, and a request it did not
     /// answer at once gets its timer now (lazy timers).
+    #[inline]
     fn handled(&mut self, to: NodeIndex, mut asked: Option<Asked>) {
         self.finish(to, asked.as_mut());
         if let (true, Some(asked)) = (self.lazy_timers, asked) {
@@ -1332,6 +1336,7 @@ impl Network {
 
     /// Emits what `node`'s engine put in the outbox and puts its messages on the wire, leaving
     /// the outbox empty (its buffers kept for reuse).
+    #[inline]
     fn finish(&mut self, node: NodeIndex, asked: Option<&mut Asked>) {
         if self.outbox.polls_finished > 0 {
             self.outbox.polls_finished = 0;

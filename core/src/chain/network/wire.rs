@@ -170,26 +170,27 @@ pub(crate) enum Wire {
 }
 
 impl Wire {
-    /// `message` for the queue.
-    pub fn pack(message: Message, table: &mut WireTable) -> Wire {
+    /// `message` for the queue (its block bytes shared, not copied).
+    #[inline]
+    pub fn pack(message: &Message, table: &mut WireTable) -> Wire {
         match message {
             Message::PushQuery {
                 request_id,
                 block,
                 requested_height,
             } => Wire::PushQuery {
-                request_id,
-                block: table.park(Payload::Block(block)),
-                requested_height,
+                request_id: *request_id,
+                block: table.park(Payload::Block(Rc::clone(block))),
+                requested_height: *requested_height,
             },
             Message::PullQuery {
                 request_id,
                 block_id,
                 requested_height,
             } => Wire::PullQuery {
-                request_id,
-                block_id: table.number(&block_id),
-                requested_height,
+                request_id: *request_id,
+                block_id: table.number(block_id),
+                requested_height: *requested_height,
             },
             Message::Chits {
                 request_id,
@@ -197,19 +198,19 @@ impl Wire {
                 preferred_at_height,
                 accepted,
             } => {
-                let preferred_number = table.number(&preferred);
+                let preferred_number = table.number(preferred);
                 let at_height = if preferred_at_height == preferred {
                     preferred_number
                 } else {
-                    table.number(&preferred_at_height)
+                    table.number(preferred_at_height)
                 };
                 let accepted = if accepted == preferred {
                     preferred_number
                 } else {
-                    table.number(&accepted)
+                    table.number(accepted)
                 };
                 Wire::Chits {
-                    request_id,
+                    request_id: *request_id,
                     preferred: preferred_number,
                     preferred_at_height: at_height,
                     accepted,
@@ -219,14 +220,17 @@ impl Wire {
                 request_id,
                 block_id,
             } => Wire::GetAncestors {
-                request_id,
-                block_id: table.number(&block_id),
+                request_id: *request_id,
+                block_id: table.number(block_id),
             },
             Message::Ancestors { request_id, blocks } => Wire::Ancestors {
-                request_id,
-                blocks: table.park(Payload::Blocks(blocks)),
+                request_id: *request_id,
+                blocks: table.park(Payload::Blocks(blocks.clone())),
             },
-            Message::QueryFailed { request_id, peer } => Wire::QueryFailed { request_id, peer },
+            Message::QueryFailed { request_id, peer } => Wire::QueryFailed {
+                request_id: *request_id,
+                peer: *peer,
+            },
         }
     }
 
@@ -361,10 +365,7 @@ mod tests {
                 peer: 3,
             },
         ];
-        let packed: Vec<Wire> = messages
-            .iter()
-            .map(|m| Wire::pack(m.clone(), &mut table))
-            .collect();
+        let packed: Vec<Wire> = messages.iter().map(|m| Wire::pack(m, &mut table)).collect();
         assert_eq!(table.parked(), 2);
         for (message, wire) in messages.iter().zip(packed) {
             assert_eq!(wire.kind(), message.kind());
@@ -382,13 +383,13 @@ mod tests {
             block: Rc::from(&[9u8; 82][..]),
             requested_height: height,
         };
-        let first = Wire::pack(push(1), &mut table);
-        let second = Wire::pack(push(2), &mut table);
+        let first = Wire::pack(&push(1), &mut table);
+        let second = Wire::pack(&push(2), &mut table);
         assert_eq!(table.parked(), 2);
         second.release(&mut table);
         assert_eq!(table.parked(), 1);
         // A released slot is taken again, and unpacking it twice finds nothing the second time.
-        let third = Wire::pack(push(3), &mut table);
+        let third = Wire::pack(&push(3), &mut table);
         let slot = |wire: Wire| match wire {
             Wire::PushQuery { block, .. } => block,
             _ => u32::MAX,
