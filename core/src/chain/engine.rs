@@ -770,11 +770,19 @@ impl<V: ChainVm> Engine<V> {
     }
 
     /// engine.go `issueFromByID`: issue a block the VM knows; fetch one it does not.
+    #[inline(always)]
     fn issue_from_by_id(&mut self, from: NodeIndex, id: Id, now: Millis, out: &mut Outbox) {
         if id == self.preference {
-            // Issued already (processing, or the last accepted block): the common case.
+            // Issued already (processing, or the last accepted block): the common case, checked
+            // inline in every query and chit.
             return;
         }
+        self.issue_other_by_id(from, id, now, out);
+    }
+
+    /// [`Engine::issue_from_by_id`] for a block other than the preference.
+    #[inline(never)]
+    fn issue_other_by_id(&mut self, from: NodeIndex, id: Id, now: Millis, out: &mut Outbox) {
         if self.vm.status(&id) == Status::Unknown {
             self.fetch(from, id, now, out);
         } else {

@@ -747,25 +747,29 @@ impl PollSet {
     }
 
     /// The poll with `request_id`.
+    #[inline]
     pub fn get_mut(&mut self, request_id: u32) -> Option<&mut Poll> {
         let front = self.polls.len().min(FRONT_IDS);
         let index = match self
             .front_ids
-            .get(..front)
-            .unwrap_or(&[])
             .iter()
+            .take(front)
             .position(|id| *id == request_id)
         {
             Some(index) => index,
-            None => {
-                self.polls
-                    .iter()
-                    .skip(FRONT_IDS)
-                    .position(|poll| poll.request_id == request_id)?
-                    + FRONT_IDS
-            }
+            None => self.position_beyond_front(request_id)?,
         };
         self.polls.get_mut(index)
+    }
+
+    /// The index of the poll with `request_id` among those past the first [`FRONT_IDS`].
+    #[inline(never)]
+    fn position_beyond_front(&self, request_id: u32) -> Option<usize> {
+        self.polls
+            .iter()
+            .skip(FRONT_IDS)
+            .position(|poll| poll.request_id == request_id)
+            .map(|index| index + FRONT_IDS)
     }
 
     /// The oldest poll, if it finished: finished polls leave only from the front, with

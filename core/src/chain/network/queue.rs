@@ -337,18 +337,26 @@ impl Queue {
     /// (deliver time, sequence) of the next message in the ring, moving the cursor over empty
     /// buckets.
     fn peek_message(&mut self) -> Option<(Millis, u64)> {
+        let index = self.front_bucket()?;
+        let bucket = self.buckets.get(index)?;
+        let front = self
+            .pool
+            .get(bucket.head as usize * CHUNK + bucket.head_pos as usize)?;
+        Some((bucket.at, front.seq))
+    }
+
+    /// The index of the first non-empty bucket from the cursor on, moving the cursor to it;
+    /// None when the ring is empty.
+    #[inline]
+    fn front_bucket(&mut self) -> Option<usize> {
         if self.messages == 0 {
             return None;
         }
         // At most one lap: every message is due within the ring's span of the cursor.
         loop {
             let index = (self.cursor & self.mask) as usize;
-            let bucket = self.buckets.get(index)?;
-            if bucket.len > 0 {
-                let front = self
-                    .pool
-                    .get(bucket.head as usize * CHUNK + bucket.head_pos as usize)?;
-                return Some((bucket.at, front.seq));
+            if self.buckets.get(index)?.len > 0 {
+                return Some(index);
             }
             self.cursor += 1;
         }
@@ -420,7 +428,7 @@ impl Queue {
     pub fn pop(&mut self) -> Option<Due> {
         if self.timers.is_empty() && self.late.is_empty() {
             // Only messages (the usual case with lazy timers): the ring's next is the next.
-            self.peek_message()?;
+            self.front_bucket()?;
             return self.pop_ring();
         }
         match self.next()?.0 {
