@@ -128,9 +128,9 @@ impl TimestampVm {
         self.blocks.get(id).ok_or(VmError::UnknownBlock(*id))
     }
 
-    /// Records a new block as Processing (or, for genesis, Accepted) and returns its ID.
-    fn insert(&mut self, block: Block, bytes: Vec<u8>, status: Status, verified: bool) -> Id {
-        let id = Id::digest(&bytes);
+    /// Records a new block, `id` the digest of `bytes` (which the caller has computed), as
+    /// Processing (or, for genesis, Accepted).
+    fn insert(&mut self, id: Id, block: Block, bytes: Vec<u8>, status: Status, verified: bool) {
         let header = BlockHeader {
             id,
             parent: block.parent,
@@ -144,7 +144,6 @@ impl TimestampVm {
             self.processing += 1;
         }
         self.blocks.insert(id, Known { header, block });
-        id
     }
 
     /// The rules of `block.go` `Verify` for `block` on `parent` at `now`, with Go's reasons in
@@ -208,7 +207,9 @@ impl ChainVm for TimestampVm {
         }
         let data = Data::from_bytes(genesis).map_err(VmError::Genesis)?;
         let block = Block::genesis(data);
-        let id = self.insert(block, block.to_bytes().to_vec(), Status::Accepted, true);
+        let bytes = block.to_bytes().to_vec();
+        let id = Id::digest(&bytes);
+        self.insert(id, block, bytes, Status::Accepted, true);
         self.accepted = alloc::vec![id];
         self.preference = id;
         self.life = Life::Running;
@@ -326,7 +327,7 @@ impl ChainVm for TimestampVm {
             self.mempool.give_back(entries);
             return Err(error);
         }
-        self.insert(block, bytes.to_vec(), Status::Processing, true);
+        self.insert(id, block, bytes.to_vec(), Status::Processing, true);
         self.mempool.issued(id, entries);
         Ok(id)
     }
@@ -338,7 +339,7 @@ impl ChainVm for TimestampVm {
         let block = Block::from_bytes(bytes)?;
         let id = Id::digest(bytes);
         if !self.blocks.contains_key(&id) {
-            self.insert(block, bytes.to_vec(), Status::Processing, false);
+            self.insert(id, block, bytes.to_vec(), Status::Processing, false);
         }
         Ok(id)
     }
