@@ -117,8 +117,11 @@ enum Source {
     Late,
 }
 
-/// Envelopes per chunk of the ring's storage.
-const CHUNK: usize = 32;
+/// Envelopes per chunk of the ring's storage (1 KB). A bucket fills a chunk within a millisecond
+/// or two of virtual time, while the lines it took over are still in cache; bigger chunks were
+/// measured to miss more (cachegrind, 1,000 nodes: 32 per chunk 3.00 M last-level misses, 16
+/// 2.91 M, 8 2.98 M).
+const CHUNK: usize = 16;
 
 /// No chunk.
 const NO_CHUNK: u32 = u32::MAX;
