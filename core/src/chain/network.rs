@@ -1225,7 +1225,6 @@ impl Network {
             timer,
             deadline,
             message,
-            ..
         } = envelope;
         let asked = message.request_id().map(|request_id| Asked {
             asker: from,
@@ -1272,44 +1271,42 @@ impl Network {
         let now = self.now;
         let table = &mut self.wire;
         let out = &mut self.outbox;
-        let Some(engine) = self.engines.get_mut(to as usize) else {
-            // (Never: every reachable node has an engine.)
-            message.release(table);
-            self.handled(to, asked);
-            return;
-        };
-        // The two messages of every poll go to the engine without being rebuilt.
-        match message {
-            Wire::PullQuery {
-                request_id,
-                block_id,
-                requested_height,
-            } => engine.pull_query(
-                from,
-                request_id,
-                table.id(block_id),
-                requested_height,
-                now,
-                out,
-            ),
-            Wire::Chits {
-                request_id,
-                preferred,
-                preferred_at_height,
-                accepted: _,
-            } => engine.chits(
-                from,
-                request_id,
-                table.id(preferred),
-                table.id(preferred_at_height),
-                now,
-                out,
-            ),
-            other => {
-                if let Some(message) = other.unpack(table) {
-                    engine.handle(from, message, now, out);
+        match self.engines.get_mut(to as usize) {
+            // The two messages of every poll go to the engine without being rebuilt.
+            Some(engine) => match message {
+                Wire::PullQuery {
+                    request_id,
+                    block_id,
+                    requested_height,
+                } => engine.pull_query(
+                    from,
+                    request_id,
+                    table.id(block_id),
+                    requested_height,
+                    now,
+                    out,
+                ),
+                Wire::Chits {
+                    request_id,
+                    preferred,
+                    preferred_at_height,
+                    accepted: _,
+                } => engine.chits(
+                    from,
+                    request_id,
+                    table.id(preferred),
+                    table.id(preferred_at_height),
+                    now,
+                    out,
+                ),
+                other => {
+                    if let Some(message) = other.unpack(table) {
+                        engine.handle(from, message, now, out);
+                    }
                 }
-            }
+            },
+            // (Never: every reachable node has an engine.)
+            None => message.release(table),
         }
         self.handled(to, asked);
     }
