@@ -266,17 +266,121 @@ pub enum EngineEvent {
     },
 }
 
+/// A [`Message::Chits`] answer, held in the [`Outbox`] without building the message.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Chits {
+    /// The request ID of the query answered.
+    pub request_id: u32,
+    /// The responder's preference.
+    pub preferred: Id,
+    /// The responder's preferred block at the requested height.
+    pub preferred_at_height: Id,
+    /// The responder's last accepted block.
+    pub accepted: Id,
+}
+
+impl From<Chits> for Message {
+    fn from(chits: Chits) -> Message {
+        Message::Chits {
+            request_id: chits.request_id,
+            preferred: chits.preferred,
+            preferred_at_height: chits.preferred_at_height,
+            accepted: chits.accepted,
+        }
+    }
+}
+
+/// A poll's [`Message::PullQuery`]s, held in the [`Outbox`] as one header for all its peers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct PullQueries {
+    /// Where they go among [`Outbox::messages`]: before the message at this index (or after
+    /// the last one).
+    pub at: usize,
+    /// The poll's request ID.
+    pub request_id: u32,
+    /// The block asked about.
+    pub block_id: Id,
+    /// The height asked about.
+    pub requested_height: u64,
+    /// The peers, `Outbox::peers[start..end]`, in send order.
+    pub start: usize,
+    /// See `start`.
+    pub end: usize,
+}
+
 /// Where an engine puts what it wants sent and what it did; the network drains it.
+///
+/// A query's chits and a poll's pull queries, the two messages of almost every exchange, are
+/// held in a compact form (`answer`, `pull_queries`), so that the network can put them on the
+/// wire without building a [`Message`] each; [`Outbox::take_messages`] gives every message in
+/// send order as a [`Message`].
 #[derive(Clone, Debug, Default)]
 pub struct Outbox {
-    /// (recipient, message), in send order.
+    /// Chits sent before anything else in the call (an honest node answers a query first).
+    pub answer: Option<(NodeIndex, Chits)>,
+    /// (recipient, message), in send order, apart from `answer` and `pull_queries`.
     pub messages: Vec<(NodeIndex, Message)>,
+    /// Polls' pull queries, in send order, each placed among `messages` by its `at`.
+    pub pull_queries: Vec<PullQueries>,
+    /// Their recipients.
+    pub peers: Vec<NodeIndex>,
     /// Events in order.
     pub events: Vec<EngineEvent>,
     /// Polls the engine recorded into consensus during the call (only then can its poll count
     /// or last accepted block have changed): lets the network skip looking at the engine
     /// otherwise. The network resets it.
     pub polls_finished: u32,
+}
+
+impl Outbox {
+    /// Nothing to send.
+    #[inline]
+    pub fn nothing_to_send(&self) -> bool {
+        self.answer.is_none() && self.messages.is_empty() && self.pull_queries.is_empty()
+    }
+
+    /// Forgets everything the call put in it.
+    pub fn discard(&mut self) {
+        self.answer = None;
+        self.messages.clear();
+        self.pull_queries.clear();
+        self.peers.clear();
+        self.events.clear();
+        self.polls_finished = 0;
+    }
+
+    /// Every message to send, in send order, as [`Message`]s; leaves nothing to send.
+    pub fn take_messages(&mut self) -> Vec<(NodeIndex, Message)> {
+        let mut all = Vec::new();
+        all.extend(
+            self.answer
+                .take()
+                .map(|(to, chits)| (to, Message::from(chits))),
+        );
+        let mut messages = core::mem::take(&mut self.messages)
+            .into_iter()
+            .enumerate()
+            .peekable();
+        for batch in self.pull_queries.drain(..) {
+            while let Some((_, message)) = messages.next_if(|(index, _)| *index < batch.at) {
+                all.push(message);
+            }
+            let peers = self.peers.get(batch.start..batch.end).unwrap_or(&[]);
+            all.extend(peers.iter().map(|peer| {
+                (
+                    *peer,
+                    Message::PullQuery {
+                        request_id: batch.request_id,
+                        block_id: batch.block_id,
+                        requested_height: batch.requested_height,
+                    },
+                )
+            }));
+        }
+        all.extend(messages.map(|(_, message)| message));
+        self.peers.clear();
+        all
+    }
 }
 
 /// Ancestors sent with a block in an [`Message::Ancestors`] answer, at most (not counting the
@@ -714,15 +818,17 @@ impl<V: ChainVm> Engine<V> {
 
     fn send_chits(&self, to: NodeIndex, request_id: u32, requested_height: u64, out: &mut Outbox) {
         let (preferred, preferred_at_height) = self.answer(to, requested_height);
-        out.messages.push((
-            to,
-            Message::Chits {
-                request_id,
-                preferred,
-                preferred_at_height,
-                accepted: self.accepted,
-            },
-        ));
+        let chits = Chits {
+            request_id,
+            preferred,
+            preferred_at_height,
+            accepted: self.accepted,
+        };
+        if out.nothing_to_send() {
+            out.answer = Some((to, chits));
+        } else {
+            out.messages.push((to, chits.into()));
+        }
     }
 
     /// getter.go `GetAncestors`: the block, then its ancestors that are not accepted (at most
@@ -1197,16 +1303,18 @@ impl<V: ChainVm> Engine<V> {
                     },
                 )
             })),
-            None => out.messages.extend(sample.iter().map(|peer| {
-                (
-                    *peer,
-                    Message::PullQuery {
-                        request_id,
-                        block_id: block,
-                        requested_height: height,
-                    },
-                )
-            })),
+            None => {
+                let start = out.peers.len();
+                out.peers.extend_from_slice(&sample);
+                out.pull_queries.push(PullQueries {
+                    at: out.messages.len(),
+                    request_id,
+                    block_id: block,
+                    requested_height: height,
+                    start,
+                    end: out.peers.len(),
+                });
+            }
         }
         if self.trace {
             out.events.push(EngineEvent::PollStarted {

@@ -43,7 +43,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::chain::engine::byzantine::timestamp_conflict_data;
 use crate::chain::engine::{
     Behavior, Engine, EngineEvent, Message, Millis, NodeIndex, Outbox, PollRecord, PollView,
-    Validators,
+    PullQueries, Validators,
 };
 use crate::chain::id::Id;
 use crate::chain::params::{ParamError, Parameters};
@@ -599,6 +599,19 @@ pub struct Network {
 }
 
 /// A seed for `node`'s engine in its `incarnation`-th life, from its first seed.
+/// The request `asked` if a message to `to` about `request_id` is its first answer (marking it
+/// answered).
+#[inline]
+fn answering(asked: Option<&mut Asked>, to: NodeIndex, request_id: u32) -> Option<Asked> {
+    match asked {
+        Some(asked) if to == asked.asker && request_id == asked.request_id && !asked.answered => {
+            asked.answered = true;
+            Some(*asked)
+        }
+        _ => None,
+    }
+}
+
 fn engine_seed(seed: u64, incarnation: u32) -> u64 {
     if incarnation == 0 {
         return seed;
@@ -770,9 +783,7 @@ impl Network {
                 Ok(value)
             }
             Err(error) => {
-                self.outbox.messages.clear();
-                self.outbox.events.clear();
-                self.outbox.polls_finished = 0;
+                self.outbox.discard();
                 Err(ChainError::Vm { node, error })
             }
         }
@@ -1027,36 +1038,112 @@ impl Network {
         }
     }
 
-    /// Emits what `node`'s engine did and puts its messages on the wire. `asked` is the request
-    /// the engine was handling: answers to it carry its timer (delivering them cancels it) and
-    /// mark it answered.
+    /// Emits what `node`'s engine did and puts its messages on the wire, leaving the outbox
+    /// empty (its buffers kept for reuse; taken apart, not moved whole, as it is read per
+    /// message). `asked` is the request the engine was handling: answers to it carry its timer
+    /// (delivering them cancels it) and mark it answered.
     #[inline]
-    fn flush(&mut self, node: NodeIndex, out: &mut Outbox, mut asked: Option<&mut Asked>) {
-        if !out.events.is_empty() {
-            for event in out.events.drain(..) {
+    fn flush(&mut self, node: NodeIndex, mut asked: Option<&mut Asked>) {
+        if !self.outbox.events.is_empty() {
+            let mut events = core::mem::take(&mut self.outbox.events);
+            for event in events.drain(..) {
                 self.on_engine_event(node, event);
             }
+            self.outbox.events = events;
         }
-        for (to, message) in &out.messages {
-            let answer = match (message, asked.as_deref_mut()) {
-                (
-                    Message::Chits { request_id, .. } | Message::Ancestors { request_id, .. },
-                    Some(asked),
-                ) if *to == asked.asker && *request_id == asked.request_id && !asked.answered => {
-                    asked.answered = true;
-                    Some(*asked)
-                }
-                _ => None,
-            };
-            self.send(node, *to, message, answer);
+        if let Some((to, chits)) = &self.outbox.answer {
+            let to = *to;
+            // Numbered before the drop decision (numbering has no effect beyond the table).
+            let message = Wire::chits(chits, &mut self.wire);
+            let answer = answering(asked.as_deref_mut(), to, chits.request_id);
+            self.outbox.answer = None;
+            self.post(node, to, answer, None, "Chits", |_| message);
         }
-        out.messages.clear();
+        if self.outbox.messages.is_empty() && self.outbox.pull_queries.is_empty() {
+            return;
+        }
+        let messages = core::mem::take(&mut self.outbox.messages);
+        let mut pull_queries = core::mem::take(&mut self.outbox.pull_queries);
+        let mut peers = core::mem::take(&mut self.outbox.peers);
+        let mut rest = messages.iter().enumerate().peekable();
+        for batch in &pull_queries {
+            while let Some((_, (to, message))) = rest.next_if(|(index, _)| *index < batch.at) {
+                self.send(node, *to, message, asked.as_deref_mut());
+            }
+            self.send_pull_queries(node, batch, peers.get(batch.start..batch.end));
+        }
+        for (_, (to, message)) in rest {
+            self.send(node, *to, message, asked.as_deref_mut());
+        }
+        pull_queries.clear();
+        peers.clear();
+        let mut messages = messages;
+        messages.clear();
+        self.outbox.messages = messages;
+        self.outbox.pull_queries = pull_queries;
+        self.outbox.peers = peers;
+    }
+
+    /// Puts a poll's pull queries on the wire, numbering the block once for all of them.
+    fn send_pull_queries(
+        &mut self,
+        from: NodeIndex,
+        batch: &PullQueries,
+        peers: Option<&[NodeIndex]>,
+    ) {
+        let block_id = self.wire.number(&batch.block_id);
+        let message = Wire::PullQuery {
+            request_id: batch.request_id,
+            block_id,
+            requested_height: batch.requested_height,
+        };
+        for to in peers.unwrap_or(&[]) {
+            self.post(from, *to, None, Some(batch.request_id), "PullQuery", |_| {
+                message
+            });
+        }
+    }
+
+    /// Puts one message on the wire (see [`Network::post`]); `asked`, the request being
+    /// handled, if the message may answer it.
+    #[inline]
+    fn send(
+        &mut self,
+        from: NodeIndex,
+        to: NodeIndex,
+        message: &Message,
+        asked: Option<&mut Asked>,
+    ) {
+        let answer = match message {
+            Message::Chits { request_id, .. } | Message::Ancestors { request_id, .. } => {
+                answering(asked, to, *request_id)
+            }
+            _ => None,
+        };
+        let request = match message {
+            Message::PushQuery { request_id, .. }
+            | Message::PullQuery { request_id, .. }
+            | Message::GetAncestors { request_id, .. } => Some(*request_id),
+            _ => None,
+        };
+        self.post(from, to, answer, request, message.kind(), |table| {
+            Wire::pack(message, table)
+        });
     }
 
     /// Puts one message on the wire: latency, drops, and a timer for requests. `answer`: the
-    /// request this message answers.
-    #[inline]
-    fn send(&mut self, from: NodeIndex, to: NodeIndex, message: &Message, answer: Option<Asked>) {
+    /// request this message answers; `request`: the message's request ID if it is a request;
+    /// `pack`: the message for the queue (called only if it is not lost).
+    #[inline(always)]
+    fn post(
+        &mut self,
+        from: NodeIndex,
+        to: NodeIndex,
+        answer: Option<Asked>,
+        request: Option<u32>,
+        kind: &'static str,
+        pack: impl FnOnce(&mut WireTable) -> Wire,
+    ) {
         let Some(recipient) = self.links.get(to as usize) else {
             // An engine addressed a node that does not exist: nothing to deliver to.
             return;
@@ -1074,11 +1161,8 @@ impl Network {
         self.stats.sent += 1;
         let (mut timer, mut deadline) =
             answer.map_or((NO_TIMER, 0), |asked| (asked.timer, asked.deadline));
-        let mut request = None;
-        if let Message::PushQuery { request_id, .. }
-        | Message::PullQuery { request_id, .. }
-        | Message::GetAncestors { request_id, .. } = message
-        {
+        let mut pending_request = None;
+        if let Some(request_id) = request {
             // avalanchego's sender registers the request with the timeout manager as it sends
             // (a failed GetAncestors is delivered as QueryFailed too: the engine tells them apart
             // by request ID). The timer's sequence number is taken now in both timer modes, so
@@ -1091,7 +1175,7 @@ impl Network {
                 seq: timer_seq,
                 node: from,
                 peer: to,
-                request_id: *request_id,
+                request_id,
                 incarnation: sender_incarnation,
             };
             timer = if self.lazy_timers {
@@ -1099,7 +1183,7 @@ impl Network {
             } else {
                 self.queue.push_timer(pending)
             };
-            request = Some(pending);
+            pending_request = Some(pending);
         }
         let dropped = if from == to {
             None
@@ -1126,7 +1210,6 @@ impl Network {
                 now + u64::from(min) + extra
             }
         };
-        let kind = message.kind();
         if self.config.trace {
             self.emit(ChainEvent::MessageSent {
                 seq,
@@ -1149,7 +1232,7 @@ impl Network {
             }
             if self.lazy_timers {
                 // The request or its answer is lost: its timer will fire.
-                if let Some(pending) = request {
+                if let Some(pending) = pending_request {
                     self.queue.push_late_timer(pending);
                 } else if let Some(asked) = answer {
                     self.queue.push_late_timer(asked.timer_for(from));
@@ -1157,7 +1240,7 @@ impl Network {
             }
             return;
         }
-        let message = Wire::pack(message, &mut self.wire);
+        let message = pack(&mut self.wire);
         self.queue.push(
             deliver_at,
             Envelope {
@@ -1341,12 +1424,10 @@ impl Network {
                 self.observe(node);
             }
         }
-        if self.outbox.events.is_empty() && self.outbox.messages.is_empty() {
+        if self.outbox.events.is_empty() && self.outbox.nothing_to_send() {
             return;
         }
-        let mut out = core::mem::take(&mut self.outbox);
-        self.flush(node, &mut out, asked);
-        self.outbox = out;
+        self.flush(node, asked);
     }
 
     /// With `trace` off the engines build no events; what the network needs from them (polls

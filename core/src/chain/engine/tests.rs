@@ -67,7 +67,7 @@ impl Pump {
     }
 
     fn take(&mut self, from: NodeIndex, mut out: Outbox) {
-        for (to, message) in out.messages.drain(..) {
+        for (to, message) in out.take_messages() {
             self.queue.push_back((from, to, message));
         }
         self.events
@@ -249,7 +249,7 @@ fn an_unknown_parent_is_fetched_from_the_peer_that_sent_the_block() {
     node.receive_block(0, bytes_of(&builder, &b), 1_000, &mut out);
     assert_eq!(node.pending_blocks(), [b], "b waits for its parent");
     assert!(!node.consensus().processing(&b));
-    let (request_id, wanted) = match out.messages.as_slice() {
+    let (request_id, wanted) = match out.take_messages().as_slice() {
         [(
             0,
             Message::GetAncestors {
@@ -273,7 +273,7 @@ fn an_unknown_parent_is_fetched_from_the_peer_that_sent_the_block() {
         1_001,
         &mut answer,
     );
-    let reply = match answer.messages.as_slice() {
+    let reply = match answer.take_messages().as_slice() {
         [(2, reply @ Message::Ancestors { blocks, .. })] => {
             assert_eq!(blocks.len(), 1);
             reply.clone()
@@ -317,15 +317,16 @@ fn get_ancestors_answers_the_block_and_its_processing_ancestors_newest_first() {
         1_000,
         &mut answer,
     );
+    let messages = answer.take_messages();
     let Some((
         1,
         Message::Ancestors {
             request_id: 9,
             blocks,
         },
-    )) = answer.messages.first()
+    )) = messages.first()
     else {
-        panic!("no answer: {:?}", answer.messages);
+        panic!("no answer: {messages:?}");
     };
     let got: Vec<Id> = blocks.iter().map(|b| Id::digest(b)).collect();
     assert_eq!(got, [ids[2], ids[1], ids[0]]);
@@ -341,7 +342,7 @@ fn get_ancestors_answers_the_block_and_its_processing_ancestors_newest_first() {
         &mut answer,
     );
     assert_eq!(
-        answer.messages,
+        answer.take_messages(),
         [(
             1,
             Message::Ancestors {
@@ -363,7 +364,8 @@ fn a_failed_fetch_abandons_the_blocks_waiting_for_it() {
     let mut node = new_engine(1, 3, params(3));
     let mut out = Outbox::default();
     node.receive_block(0, bytes_of(&builder, &b), 1_000, &mut out);
-    let Some((_, Message::GetAncestors { request_id, .. })) = out.messages.first().cloned() else {
+    let Some((_, Message::GetAncestors { request_id, .. })) = out.take_messages().first().cloned()
+    else {
         panic!("no fetch");
     };
     node.handle(
@@ -498,7 +500,7 @@ fn a_malformed_push_query_is_refused_without_panic_and_still_answered() {
     ));
     let genesis = engine.vm().last_accepted();
     assert_eq!(
-        out.messages,
+        out.take_messages(),
         [(
             0,
             Message::Chits {
@@ -543,7 +545,7 @@ fn a_block_that_fails_verify_is_refused() {
         [EngineEvent::Refused { id: Some(id), error: VmError::Invalid { .. } }] if *id == future
     ));
     assert!(!node.consensus().processing(&future));
-    assert!(out.messages.is_empty());
+    assert!(out.take_messages().is_empty());
 }
 
 #[test]
@@ -585,7 +587,7 @@ fn votes_for_unknown_blocks_are_fetched_and_bubbled_to_processing_ancestors() {
         &mut out,
     );
     assert!(out
-        .messages
+        .take_messages()
         .iter()
         .any(|(to, m)| *to == 1
             && matches!(m, Message::GetAncestors { block_id, .. } if *block_id == c)));
@@ -608,7 +610,7 @@ fn votes_for_unknown_blocks_are_fetched_and_bubbled_to_processing_ancestors() {
         &mut out,
     );
     assert!(out
-        .messages
+        .take_messages()
         .iter()
         .all(|(_, m)| !matches!(m, Message::GetAncestors { .. })));
     let view = &node.outstanding_polls()[0];
@@ -727,7 +729,7 @@ fn ask(engine: &mut Engine<TimestampVm>, peer: NodeIndex) -> Vec<(NodeIndex, Mes
         1_100,
         &mut out,
     );
-    out.messages
+    out.take_messages()
 }
 
 #[test]
@@ -766,7 +768,8 @@ fn fixed_vote_builds_its_own_sibling_and_always_votes_for_it() {
         1_100,
         &mut out,
     );
-    let Some((2, Message::Ancestors { blocks, .. })) = out.messages.first() else {
+    let messages = out.take_messages();
+    let Some((2, Message::Ancestors { blocks, .. })) = messages.first() else {
         panic!("no Ancestors");
     };
     assert_eq!(Id::digest(&blocks[0]), sibling);
@@ -910,4 +913,80 @@ fn a_message_reads_the_first_two_lines_of_its_engine() {
     ] {
         assert!(end <= 128, "a field every message reads ends at byte {end}");
     }
+}
+
+#[test]
+fn the_outbox_gives_its_messages_in_send_order_whatever_form_they_are_held_in() {
+    let id = |byte: u8| Id([byte; 32]);
+    let chits = Chits {
+        request_id: 1,
+        preferred: id(1),
+        preferred_at_height: id(2),
+        accepted: id(3),
+    };
+    let fetch = |block: u8| Message::GetAncestors {
+        request_id: u32::from(block),
+        block_id: id(block),
+    };
+    let pull = |request_id: u32| Message::PullQuery {
+        request_id,
+        block_id: id(9),
+        requested_height: 4,
+    };
+    let mut out = Outbox {
+        answer: Some((7, chits)),
+        messages: vec![(5, fetch(5)), (6, fetch(6))],
+        peers: vec![10, 11, 12],
+        ..Outbox::default()
+    };
+    // A poll after the first fetch, another after both, sharing the peers list.
+    out.pull_queries = vec![
+        PullQueries {
+            at: 1,
+            request_id: 20,
+            block_id: id(9),
+            requested_height: 4,
+            start: 0,
+            end: 2,
+        },
+        PullQueries {
+            at: 2,
+            request_id: 21,
+            block_id: id(9),
+            requested_height: 4,
+            start: 2,
+            end: 3,
+        },
+    ];
+    assert!(!out.nothing_to_send());
+    assert_eq!(
+        out.take_messages(),
+        [
+            (7, Message::from(chits)),
+            (5, fetch(5)),
+            (10, pull(20)),
+            (11, pull(20)),
+            (6, fetch(6)),
+            (12, pull(21)),
+        ]
+    );
+    assert!(out.nothing_to_send());
+    assert!(out.peers.is_empty());
+}
+
+#[test]
+fn an_honest_answer_goes_in_the_answer_slot_and_a_later_one_in_order() {
+    let mut engine = new_engine(0, 4, params(3));
+    let mut out = Outbox::default();
+    engine.pull_query(1, 5, engine.preference(), 0, 1_000, &mut out);
+    let Some((1, first)) = out.answer else {
+        panic!("no answer in the slot: {out:?}");
+    };
+    assert_eq!(first.request_id, 5);
+    assert!(out.messages.is_empty());
+    // With something already to send, chits keep their place among the messages.
+    engine.pull_query(2, 6, engine.preference(), 0, 1_000, &mut out);
+    let messages = out.take_messages();
+    assert_eq!(messages.len(), 2);
+    assert!(matches!(messages[1], (2, Message::Chits { request_id: 6, .. })));
 }

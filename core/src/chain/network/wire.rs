@@ -13,7 +13,7 @@ use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
-use crate::chain::engine::{Message, NodeIndex};
+use crate::chain::engine::{Chits, Message, NodeIndex};
 use crate::chain::id::Id;
 
 /// An ID's number in the [`WireTable`].
@@ -197,25 +197,15 @@ impl Wire {
                 preferred,
                 preferred_at_height,
                 accepted,
-            } => {
-                let preferred_number = table.number(preferred);
-                let at_height = if preferred_at_height == preferred {
-                    preferred_number
-                } else {
-                    table.number(preferred_at_height)
-                };
-                let accepted = if accepted == preferred {
-                    preferred_number
-                } else {
-                    table.number(accepted)
-                };
-                Wire::Chits {
+            } => Wire::chits(
+                &Chits {
                     request_id: *request_id,
-                    preferred: preferred_number,
-                    preferred_at_height: at_height,
-                    accepted,
-                }
-            }
+                    preferred: *preferred,
+                    preferred_at_height: *preferred_at_height,
+                    accepted: *accepted,
+                },
+                table,
+            ),
             Message::GetAncestors {
                 request_id,
                 block_id,
@@ -231,6 +221,28 @@ impl Wire {
                 request_id: *request_id,
                 peer: *peer,
             },
+        }
+    }
+
+    /// `chits` for the queue (each distinct ID numbered once).
+    #[inline(always)]
+    pub fn chits(chits: &Chits, table: &mut WireTable) -> Wire {
+        let preferred = table.number(&chits.preferred);
+        let preferred_at_height = if chits.preferred_at_height == chits.preferred {
+            preferred
+        } else {
+            table.number(&chits.preferred_at_height)
+        };
+        let accepted = if chits.accepted == chits.preferred {
+            preferred
+        } else {
+            table.number(&chits.accepted)
+        };
+        Wire::Chits {
+            request_id: chits.request_id,
+            preferred,
+            preferred_at_height,
+            accepted,
         }
     }
 
