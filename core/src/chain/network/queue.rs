@@ -367,7 +367,7 @@ impl Queue {
 
     /// Removes the front message of the cursor's bucket (which [`Queue::peek_message`] found),
     /// freeing its chunk when read to the end.
-    #[inline]
+    #[inline(always)]
     fn pop_ring(&mut self) -> Option<Due> {
         let index = (self.cursor & self.mask) as usize;
         let bucket = self.buckets.get_mut(index)?;
@@ -428,6 +428,7 @@ impl Queue {
     }
 
     /// Removes and returns the next entry by (deliver time, sequence).
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<Due> {
         if self.timers.is_empty() && self.late.is_empty() {
             // Only messages (the usual case with lazy timers): the ring's next is the next.
