@@ -988,5 +988,8 @@ fn an_honest_answer_goes_in_the_answer_slot_and_a_later_one_in_order() {
     engine.pull_query(2, 6, engine.preference(), 0, 1_000, &mut out);
     let messages = out.take_messages();
     assert_eq!(messages.len(), 2);
-    assert!(matches!(messages[1], (2, Message::Chits { request_id: 6, .. })));
+    assert!(matches!(
+        messages[1],
+        (2, Message::Chits { request_id: 6, .. })
+    ));
 }
