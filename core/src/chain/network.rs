@@ -598,7 +598,6 @@ pub struct Network {
     watch: Watch,
 }
 
-/// A seed for `node`'s engine in its `incarnation`-th life, from its first seed.
 /// The request `asked` if a message to `to` about `request_id` is its first answer (marking it
 /// answered).
 #[inline]
@@ -612,6 +611,7 @@ fn answering(asked: Option<&mut Asked>, to: NodeIndex, request_id: u32) -> Optio
     }
 }
 
+/// A seed for `node`'s engine in its `incarnation`-th life, from its first seed.
 fn engine_seed(seed: u64, incarnation: u32) -> u64 {
     if incarnation == 0 {
         return seed;
@@ -1062,7 +1062,7 @@ impl Network {
         if self.outbox.messages.is_empty() && self.outbox.pull_queries.is_empty() {
             return;
         }
-        let messages = core::mem::take(&mut self.outbox.messages);
+        let mut messages = core::mem::take(&mut self.outbox.messages);
         let mut pull_queries = core::mem::take(&mut self.outbox.pull_queries);
         let mut peers = core::mem::take(&mut self.outbox.peers);
         let mut rest = messages.iter().enumerate().peekable();
@@ -1077,7 +1077,6 @@ impl Network {
         }
         pull_queries.clear();
         peers.clear();
-        let mut messages = messages;
         messages.clear();
         self.outbox.messages = messages;
         self.outbox.pull_queries = pull_queries;
