@@ -308,6 +308,33 @@ pub struct PullQueries {
     pub end: usize,
 }
 
+/// One step of an [`Outbox`]'s send order after its `answer`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Outgoing {
+    /// `messages[i]`.
+    Message(usize),
+    /// The pull queries of `pull_queries[i]`.
+    PullQueries(usize),
+}
+
+/// The send order of `messages` messages and `batches` of pull queries: each batch goes before
+/// the message at its `at` (after the last message when `at` is past it), batches in order.
+pub fn send_order(messages: usize, batches: &[PullQueries]) -> impl Iterator<Item = Outgoing> + '_ {
+    let (mut message, mut batch) = (0, 0);
+    core::iter::from_fn(move || {
+        if let Some(next) = batches.get(batch) {
+            if message >= next.at.min(messages) {
+                batch += 1;
+                return Some(Outgoing::PullQueries(batch - 1));
+            }
+        }
+        (message < messages).then(|| {
+            message += 1;
+            Outgoing::Message(message - 1)
+        })
+    })
+}
+
 /// Where an engine puts what it wants sent and what it did; the network drains it.
 ///
 /// A query's chits and a poll's pull queries, the two messages of almost every exchange, are
@@ -357,27 +384,29 @@ impl Outbox {
                 .take()
                 .map(|(to, chits)| (to, Message::from(chits))),
         );
-        let mut messages = core::mem::take(&mut self.messages)
-            .into_iter()
-            .enumerate()
-            .peekable();
-        for batch in self.pull_queries.drain(..) {
-            while let Some((_, message)) = messages.next_if(|(index, _)| *index < batch.at) {
-                all.push(message);
+        let messages = core::mem::take(&mut self.messages);
+        for step in send_order(messages.len(), &self.pull_queries) {
+            match step {
+                Outgoing::Message(index) => all.extend(messages.get(index).cloned()),
+                Outgoing::PullQueries(index) => {
+                    let Some(batch) = self.pull_queries.get(index) else {
+                        continue;
+                    };
+                    let peers = self.peers.get(batch.start..batch.end).unwrap_or(&[]);
+                    all.extend(peers.iter().map(|peer| {
+                        (
+                            *peer,
+                            Message::PullQuery {
+                                request_id: batch.request_id,
+                                block_id: batch.block_id,
+                                requested_height: batch.requested_height,
+                            },
+                        )
+                    }));
+                }
             }
-            let peers = self.peers.get(batch.start..batch.end).unwrap_or(&[]);
-            all.extend(peers.iter().map(|peer| {
-                (
-                    *peer,
-                    Message::PullQuery {
-                        request_id: batch.request_id,
-                        block_id: batch.block_id,
-                        requested_height: batch.requested_height,
-                    },
-                )
-            }));
         }
-        all.extend(messages.map(|(_, message)| message));
+        self.pull_queries.clear();
         self.peers.clear();
         all
     }

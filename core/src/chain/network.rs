@@ -42,8 +42,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::chain::engine::byzantine::timestamp_conflict_data;
 use crate::chain::engine::{
-    Behavior, Engine, EngineEvent, Message, Millis, NodeIndex, Outbox, PollRecord, PollView,
-    PullQueries, Validators,
+    send_order, Behavior, Engine, EngineEvent, Message, Millis, NodeIndex, Outbox, Outgoing,
+    PollRecord, PollView, PullQueries, Validators,
 };
 use crate::chain::id::Id;
 use crate::chain::params::{ParamError, Parameters};
@@ -1065,15 +1065,19 @@ impl Network {
         let mut messages = core::mem::take(&mut self.outbox.messages);
         let mut pull_queries = core::mem::take(&mut self.outbox.pull_queries);
         let mut peers = core::mem::take(&mut self.outbox.peers);
-        let mut rest = messages.iter().enumerate().peekable();
-        for batch in &pull_queries {
-            while let Some((_, (to, message))) = rest.next_if(|(index, _)| *index < batch.at) {
-                self.send(node, *to, message, asked.as_deref_mut());
+        for step in send_order(messages.len(), &pull_queries) {
+            match step {
+                Outgoing::Message(index) => {
+                    if let Some((to, message)) = messages.get(index) {
+                        self.send(node, *to, message, asked.as_deref_mut());
+                    }
+                }
+                Outgoing::PullQueries(index) => {
+                    if let Some(batch) = pull_queries.get(index) {
+                        self.send_pull_queries(node, batch, peers.get(batch.start..batch.end));
+                    }
+                }
             }
-            self.send_pull_queries(node, batch, peers.get(batch.start..batch.end));
-        }
-        for (_, (to, message)) in rest {
-            self.send(node, *to, message, asked.as_deref_mut());
         }
         pull_queries.clear();
         peers.clear();
