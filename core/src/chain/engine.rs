@@ -49,8 +49,8 @@ use alloc::rc::Rc;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::SeedableRng;
 
 use crate::chain::id::Id;
 use crate::chain::params::Parameters;

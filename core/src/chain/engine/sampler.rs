@@ -12,8 +12,8 @@
 
 use alloc::vec::Vec;
 
-use rand_chacha::rand_core::RngCore;
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::Rng;
 
 use crate::chain::engine::NodeIndex;
 
@@ -268,7 +268,7 @@ impl Sampler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand_chacha::rand_core::SeedableRng;
+    use rand::SeedableRng;
 
     fn distinct(sample: &[NodeIndex]) -> bool {
         let mut sorted = sample.to_vec();

@@ -9,8 +9,8 @@
 
 use alloc::vec::Vec;
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 
 use crate::chain::id::Id;
 use crate::chain::params::Parameters;
@@ -91,7 +91,7 @@ pub fn color(index: u32) -> Id {
 }
 
 /// A network of nodes choosing among colors.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct ColorNetwork {
     params: Parameters,
     colors: Vec<Id>,

@@ -3,8 +3,8 @@
 
 use super::*;
 use alloc::vec;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
 
 const GENESIS: Id = Id([0xAA; 32]);
 
