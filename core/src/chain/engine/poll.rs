@@ -327,8 +327,19 @@ impl Poll {
         (self.interned as usize).min(INLINE_IDS)
     }
 
-    /// The index of `id` among the interned IDs, added if new.
+    /// The index of `id` among the interned IDs, added if new. The usual answer names the
+    /// poll's first ID, checked inline.
+    #[inline(always)]
     fn intern(&mut self, id: Id) -> u32 {
+        if self.interned > 0 && self.first_id == id {
+            return 0;
+        }
+        self.intern_other(id)
+    }
+
+    /// [`Poll::intern`] past the first ID.
+    #[inline(never)]
+    fn intern_other(&mut self, id: Id) -> u32 {
         let found = match (0..self.inline_ids()).find(|index| self.inline_id(*index) == Some(&id)) {
             Some(index) => Some(index),
             None => self
@@ -492,6 +503,7 @@ impl Poll {
 
     /// Records `node`'s chits; `vote` is the processing block they count for (None: dropped).
     /// Returns false when `node` was not sampled or already answered.
+    #[inline(always)]
     pub fn vote(
         &mut self,
         node: NodeIndex,
