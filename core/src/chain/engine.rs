@@ -1425,10 +1425,10 @@ impl<V: ChainVm> Engine<V> {
         if self.behavior != Behavior::Honest {
             return;
         }
-        // Most chits name our preference twice: nothing to issue, and the vote is the
-        // preference unless it is the last accepted block (what the general path finds too).
+        // Most chits name our preference twice: nothing to issue, and only the one block to
+        // bubble (what the general path finds too, with four more ID comparisons).
         let vote = if preferred == self.preference && at_height == preferred {
-            (preferred != self.accepted).then_some(preferred)
+            self.processing_ancestor(preferred)
         } else {
             self.issue_from_by_id(from, preferred, now, out);
             if at_height != preferred {
