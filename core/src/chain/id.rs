@@ -20,15 +20,19 @@ pub const ID_BITS: usize = ID_LEN * 8;
 const CHECKSUM_LEN: usize = 4;
 
 /// A 32-byte identifier: a block's or an entry's SHA-256 digest.
-#[derive(Clone, Copy, Eq, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, Eq, Default)]
 pub struct Id(pub [u8; ID_LEN]);
 
-/// One 8-byte word of an ID (native byte order: only compared for equality).
+/// The four 8-byte words of an ID, the first bytes first, each read by `read`: native byte
+/// order where only equality matters, big-endian where order does (big-endian words compare as
+/// their bytes do).
 #[inline]
-fn word(bytes: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(bytes);
-    u64::from_ne_bytes(word)
+fn words(id: &Id, read: fn([u8; 8]) -> u64) -> impl Iterator<Item = u64> + '_ {
+    id.0.chunks_exact(8).map(move |bytes| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(bytes);
+        read(word)
+    })
 }
 
 /// Byte-wise equality, done as four word compares: IDs are compared on every message, and a
@@ -36,11 +40,30 @@ fn word(bytes: &[u8]) -> u64 {
 impl PartialEq for Id {
     #[inline]
     fn eq(&self, other: &Id) -> bool {
-        self.0
-            .chunks_exact(8)
-            .zip(other.0.chunks_exact(8))
-            .fold(0, |differ, (a, b)| differ | (word(a) ^ word(b)))
+        words(self, u64::from_ne_bytes)
+            .zip(words(other, u64::from_ne_bytes))
+            .fold(0, |differ, (a, b)| differ | (a ^ b))
             == 0
+    }
+}
+
+/// The bytes' order (lexicographic), as four word compares for the same reason: every map keyed
+/// by ID orders its keys this way, and the consensus and VM look blocks up in such maps.
+impl Ord for Id {
+    #[inline]
+    fn cmp(&self, other: &Id) -> core::cmp::Ordering {
+        words(self, u64::from_be_bytes)
+            .zip(words(other, u64::from_be_bytes))
+            .map(|(a, b)| a.cmp(&b))
+            .find(|order| order.is_ne())
+            .unwrap_or(core::cmp::Ordering::Equal)
+    }
+}
+
+impl PartialOrd for Id {
+    #[inline]
+    fn partial_cmp(&self, other: &Id) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -259,6 +282,16 @@ mod tests {
         const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
         proptest! {
+            #[test]
+            fn ids_order_as_their_bytes(a in any::<[u8; 32]>(), b in any::<[u8; 32]>(), at in 0..ID_LEN) {
+                prop_assert_eq!(Id(a).cmp(&Id(b)), a.cmp(&b));
+                // The same bytes up to `at`, then whatever `b` has: ties broken late as well.
+                let mut c = a;
+                c[at..].copy_from_slice(&b[at..]);
+                prop_assert_eq!(Id(a).cmp(&Id(c)), a.cmp(&c));
+                prop_assert_eq!(Id(a).partial_cmp(&Id(c)), Some(a.cmp(&c)));
+            }
+
             #[test]
             fn encode_parse_round_trips(bytes in any::<[u8; 32]>()) {
                 let id = Id(bytes);
