@@ -712,6 +712,20 @@ impl<V: ChainVm> Engine<V> {
         self.build_blocks(now, out);
     }
 
+    /// The usual PullQuery, answered without the outbox: when an honest node that does not
+    /// build by itself is asked about its own preference at or above the preference's height,
+    /// [`Engine::pull_query`] would only send chits naming the preference twice (issuing the
+    /// preference does nothing) and nothing else. Returns the last accepted block those chits
+    /// carry, or None when the query needs [`Engine::pull_query`].
+    #[inline(always)]
+    pub fn usual_pull_query(&self, block_id: &Id, requested_height: u64) -> Option<Id> {
+        let usual = self.behavior == Behavior::Honest
+            && !self.auto_build
+            && requested_height >= self.preference_height
+            && *block_id == self.preference;
+        usual.then_some(self.accepted)
+    }
+
     /// Handles a [`Message::Chits`] (as [`Engine::pull_query`] does a PullQuery; inlined the
     /// same way).
     #[inline(always)]

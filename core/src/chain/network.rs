@@ -62,7 +62,7 @@ mod tests;
 use queue::{Due, Envelope, Queue, Timer, NO_TIMER};
 use transcript::Transcript;
 pub use views::InFlightMessage;
-use wire::{Wire, WireTable};
+use wire::{IdRef, Wire, WireTable};
 
 /// How many finished polls of each node the confidence chart keeps.
 pub const CONFIDENCE_HISTORY: usize = 200;
@@ -635,6 +635,7 @@ fn configure(
 }
 
 /// A uniform draw in `0..span` from 32 random bits (multiply-shift; span <= 2^32).
+#[inline(always)]
 fn below(rng: &mut ChaCha8Rng, span: u64) -> u64 {
     (u64::from(rng.next_u32()) * span) >> 32
 }
@@ -1041,8 +1042,9 @@ impl Network {
     /// Emits what `node`'s engine did and puts its messages on the wire, leaving the outbox
     /// empty (its buffers kept for reuse; taken apart, not moved whole, as it is read per
     /// message). `asked` is the request the engine was handling: answers to it carry its timer
-    /// (delivering them cancels it) and mark it answered.
-    #[inline]
+    /// (delivering them cancels it) and mark it answered. Out of line: most engine calls leave
+    /// nothing to send, which [`Network::finish`] checks inline.
+    #[inline(never)]
     fn flush(&mut self, node: NodeIndex, mut asked: Option<&mut Asked>) {
         if !self.outbox.events.is_empty() {
             let mut events = core::mem::take(&mut self.outbox.events);
@@ -1354,6 +1356,17 @@ impl Network {
             // avalanchego's timeout manager: a response removes the request's timeout.
             self.queue.cancel_timer(timer);
         }
+        if let Wire::PullQuery {
+            request_id,
+            block_id,
+            requested_height,
+        } = message
+        {
+            if self.answer_usual_pull_query(from, to, request_id, block_id, requested_height, asked)
+            {
+                return;
+            }
+        }
         let now = self.now;
         let table = &mut self.wire;
         let out = &mut self.outbox;
@@ -1397,6 +1410,48 @@ impl Network {
         self.handled(to, asked);
     }
 
+    /// The usual PullQuery (see [`Engine::usual_pull_query`]) answered straight onto the wire,
+    /// as `to`'s engine would answer it, without a call into the engine and its outbox: false
+    /// when it is not the usual one.
+    #[inline(always)]
+    fn answer_usual_pull_query(
+        &mut self,
+        from: NodeIndex,
+        to: NodeIndex,
+        request_id: u32,
+        block_id: IdRef,
+        requested_height: u64,
+        asked: Option<Asked>,
+    ) -> bool {
+        let block = self.wire.id(block_id);
+        let Some(accepted) = self
+            .engines
+            .get(to as usize)
+            .and_then(|engine| engine.usual_pull_query(&block, requested_height))
+        else {
+            return false;
+        };
+        // The chits name the block asked about twice: only the last accepted block needs a
+        // number.
+        let accepted = if accepted == block {
+            block_id
+        } else {
+            self.wire.number(&accepted)
+        };
+        let chits = Wire::Chits {
+            request_id,
+            preferred: block_id,
+            preferred_at_height: block_id,
+            accepted,
+        };
+        let answer = asked.map(|asked| Asked {
+            answered: true,
+            ..asked
+        });
+        self.post(to, from, answer, None, "Chits", |_| chits);
+        true
+    }
+
     /// Hands a message to `to`'s engine and emits what it did.
     fn handle(&mut self, from: NodeIndex, to: NodeIndex, message: Message, asked: Option<Asked>) {
         if let Some(engine) = self.engines.get_mut(to as usize) {
@@ -1407,7 +1462,7 @@ impl Network {
 
     /// After `to`'s engine handled a message: emits what it did, and a request it did not
     /// answer at once gets its timer now (lazy timers).
-    #[inline]
+    #[inline(always)]
     fn handled(&mut self, to: NodeIndex, mut asked: Option<Asked>) {
         self.finish(to, asked.as_mut());
         if let (true, Some(asked)) = (self.lazy_timers, asked) {
@@ -1419,7 +1474,7 @@ impl Network {
 
     /// Emits what `node`'s engine put in the outbox and puts its messages on the wire, leaving
     /// the outbox empty (its buffers kept for reuse).
-    #[inline]
+    #[inline(always)]
     fn finish(&mut self, node: NodeIndex, asked: Option<&mut Asked>) {
         if self.outbox.polls_finished > 0 {
             self.outbox.polls_finished = 0;
@@ -1646,10 +1701,10 @@ impl Network {
     /// Delivers the next message (by deliver time, then sequence number); virtual time jumps to
     /// its deliver time. A query timer that fires counts as a message.
     pub fn step_message(&mut self) -> StepOutcome {
-        if self.deliver_next() {
-            StepOutcome::Progress
-        } else {
-            StepOutcome::Quiet
+        // Every delivery goes through `run_watch`, its only caller, so that it inlines there.
+        match self.run_watch(Watch::Idle, 1) {
+            StepOutcome::Quiet => StepOutcome::Quiet,
+            _ => StepOutcome::Progress,
         }
     }
 
@@ -1752,11 +1807,7 @@ impl Network {
     /// Delivers up to `messages` messages (a time slice of Run): Quiet when nothing is left in
     /// flight afterwards, Progress otherwise.
     pub fn run(&mut self, messages: u64) -> StepOutcome {
-        for _ in 0..messages {
-            if !self.deliver_next() {
-                break;
-            }
-        }
+        self.run_watch(Watch::Idle, messages);
         if self.queue.is_empty() {
             StepOutcome::Quiet
         } else {

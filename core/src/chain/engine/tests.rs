@@ -993,3 +993,45 @@ fn an_honest_answer_goes_in_the_answer_slot_and_a_later_one_in_order() {
         (2, Message::Chits { request_id: 6, .. })
     ));
 }
+
+#[test]
+fn the_usual_pull_query_is_answered_exactly_as_pull_query_answers_it() {
+    let (mut honest, a, genesis) = byzantine_with_block(Behavior::Honest, None);
+    assert_eq!(honest.preference(), a);
+    // Asked about its preference at its height: chits naming it twice, and nothing else.
+    assert_eq!(honest.usual_pull_query(&a, 1), Some(genesis));
+    let mut out = Outbox::default();
+    honest.pull_query(2, 50, a, 1, 1_100, &mut out);
+    assert!(out.events.is_empty());
+    assert_eq!(
+        out.take_messages(),
+        vec![(
+            2,
+            Message::Chits {
+                request_id: 50,
+                preferred: a,
+                preferred_at_height: a,
+                accepted: genesis,
+            }
+        )]
+    );
+    // Above its chain's tip too (its preference is then the block at that height).
+    assert_eq!(honest.usual_pull_query(&a, 7), Some(genesis));
+    // Not the usual query: below the preference's height, about another block.
+    assert_eq!(honest.usual_pull_query(&a, 0), None);
+    assert_eq!(honest.usual_pull_query(&genesis, 1), None);
+    // A node that builds by itself may build after answering.
+    let mut out = Outbox::default();
+    honest.submit(data("b"), 1_100, true, &mut out).unwrap();
+    let preference = honest.preference();
+    assert_eq!(honest.usual_pull_query(&preference, u64::MAX), None);
+    // Byzantine nodes answer their own way.
+    for behavior in [
+        Behavior::Silent,
+        Behavior::FixedVote,
+        Behavior::Equivocating,
+    ] {
+        let (byz, a, _) = byzantine_with_block(behavior, None);
+        assert_eq!(byz.usual_pull_query(&a, 1), None, "{behavior:?}");
+    }
+}

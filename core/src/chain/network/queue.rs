@@ -239,7 +239,7 @@ impl Queue {
     /// Queues a message due at `at`, which must be at or after the time of the last entry
     /// popped and within the ring's span of it (the network guarantees both: latency <=
     /// `latency_max`).
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, at: Millis, envelope: Envelope) {
         // The cursor may have run ahead over empty buckets while peeking; every bucket between
         // `at` and it is empty, so moving it back is safe. An empty ring's cursor may instead be
