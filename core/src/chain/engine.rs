@@ -1439,9 +1439,11 @@ impl<V: ChainVm> Engine<V> {
         if self.behavior != Behavior::Honest {
             return;
         }
-        // Most chits name our preference twice: nothing to issue, and only the one block to
-        // bubble (what the general path finds too, with four more ID comparisons).
-        let vote = if preferred == self.preference && at_height == preferred {
+        // Most chits name our preference twice: nothing to issue, only the one block to bubble,
+        // and a vote for it or none (what the general path finds too, with more ID
+        // comparisons).
+        let usual = at_height == preferred && preferred == self.preference;
+        let vote = if usual {
             self.processing_ancestor(preferred)
         } else {
             self.issue_from_by_id(from, preferred, now, out);
@@ -1454,7 +1456,12 @@ impl<V: ChainVm> Engine<V> {
         let Some(poll) = self.polls.get_mut(request_id) else {
             return;
         };
-        if !poll.vote(from, preferred, at_height, vote) {
+        let counted = if usual {
+            poll.vote_usual(from, preferred, vote.is_some())
+        } else {
+            poll.vote(from, preferred, at_height, vote)
+        };
+        if !counted {
             return;
         }
         let parent_of = |id: &Id| consensus.block(id).map(|meta| meta.parent);

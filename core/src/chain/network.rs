@@ -523,8 +523,10 @@ struct BlockInfo {
     order: u64,
 }
 
-/// What a running step waits for.
+/// What a running step waits for. `repr(u8)`: a plain tag, as the run loop reads it before
+/// every message (a niche in a `Vec` field would take several instructions to decode).
 #[derive(Clone, Debug, Default)]
+#[repr(u8)]
 enum Watch {
     /// Nothing: deliver as asked.
     #[default]

@@ -529,12 +529,36 @@ impl Poll {
                 self.intern(vote)
             }
         });
-        let code = self.encode(preferred_index, at_height_index, vote_index);
-        self.answer(index, code);
-        if let Some(vote_index) = vote_index {
-            self.count_vote(vote_index);
-        }
+        self.record(index, preferred_index, at_height_index, vote_index);
         true
+    }
+
+    /// [`Poll::vote`] for chits naming `block` twice, with the vote going to `block` itself if
+    /// `voted` (else dropped): the usual answer, recorded without comparing IDs again.
+    #[inline(always)]
+    pub fn vote_usual(&mut self, node: NodeIndex, block: Id, voted: bool) -> bool {
+        let Some(index) = self.waiting_cell(node) else {
+            return false;
+        };
+        let block_index = self.intern(block);
+        self.record(
+            index,
+            block_index,
+            block_index,
+            voted.then_some(block_index),
+        );
+        true
+    }
+
+    /// Records the cell at `index` as answered with chits of these interned indices, counting
+    /// the vote if there is one.
+    #[inline(always)]
+    fn record(&mut self, index: usize, preferred: u32, at_height: u32, vote: Option<u32>) {
+        let code = self.encode(preferred, at_height, vote);
+        self.answer(index, code);
+        if let Some(vote) = vote {
+            self.count_vote(vote);
+        }
     }
 
     /// Records that `node` will not answer (`earlyTermPoll.Drop`). Returns false when `node` was
