@@ -669,7 +669,16 @@ impl<V: ChainVm> Engine<V> {
                 preferred,
                 preferred_at_height,
                 accepted: _,
-            } => return self.chits(from, request_id, preferred, preferred_at_height, now, out),
+            } => {
+                return self.chits(
+                    from,
+                    request_id,
+                    (preferred, preferred_at_height),
+                    None,
+                    now,
+                    out,
+                )
+            }
             Message::GetAncestors {
                 request_id,
                 block_id,
@@ -727,21 +736,29 @@ impl<V: ChainVm> Engine<V> {
     }
 
     /// Handles a [`Message::Chits`] (as [`Engine::pull_query`] does a PullQuery; inlined the
-    /// same way).
+    /// same way). `position`: where `from` sits in the poll's sample, if the caller knows (a
+    /// hint that saves a search; a wrong one is ignored).
     #[inline(always)]
     pub fn chits(
         &mut self,
         from: NodeIndex,
         request_id: u32,
-        preferred: Id,
-        preferred_at_height: Id,
+        (preferred, preferred_at_height): (Id, Id),
+        position: Option<usize>,
         now: Millis,
         out: &mut Outbox,
     ) {
         if self.behavior == Behavior::Silent {
             return;
         }
-        self.on_chits(from, request_id, preferred, preferred_at_height, now, out);
+        self.on_chits(
+            from,
+            request_id,
+            (preferred, preferred_at_height),
+            position,
+            now,
+            out,
+        );
         self.build_blocks(now, out);
     }
 
@@ -1431,8 +1448,8 @@ impl<V: ChainVm> Engine<V> {
         &mut self,
         from: NodeIndex,
         request_id: u32,
-        preferred: Id,
-        at_height: Id,
+        (preferred, at_height): (Id, Id),
+        position: Option<usize>,
         now: Millis,
         out: &mut Outbox,
     ) {
@@ -1457,9 +1474,9 @@ impl<V: ChainVm> Engine<V> {
             return;
         };
         let counted = if usual {
-            poll.vote_usual(from, preferred, vote.is_some())
+            poll.vote_usual(from, position, preferred, vote.is_some())
         } else {
-            poll.vote(from, preferred, at_height, vote)
+            poll.vote(from, position, preferred, at_height, vote)
         };
         if !counted {
             return;

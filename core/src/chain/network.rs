@@ -62,7 +62,7 @@ mod tests;
 use queue::{Due, Envelope, Queue, Timer, NO_TIMER};
 use transcript::Transcript;
 pub use views::InFlightMessage;
-use wire::{IdRef, Wire, WireTable};
+use wire::{IdRef, Position, Wire, WireTable};
 
 /// How many finished polls of each node the confidence chart keeps.
 pub const CONFIDENCE_HISTORY: usize = 200;
@@ -493,6 +493,26 @@ impl Asked {
     }
 }
 
+/// A node putting messages on the wire, with the settings that shape them (see
+/// [`Network::sender`]).
+#[derive(Clone, Copy, Debug)]
+struct Sender {
+    from: NodeIndex,
+    /// Its incarnation.
+    incarnation: u32,
+    /// Its side of the partition, and where the network is split.
+    side: u8,
+    split: Option<NodeIndex>,
+    now: Millis,
+    query_timeout: Millis,
+    drop_per_mille: u32,
+    latency_min: Millis,
+    /// Latencies drawn: `latency_min..latency_min + latency_span`.
+    latency_span: u64,
+    trace: bool,
+    lazy_timers: bool,
+}
+
 /// Per-node bookkeeping the engine does not keep (read by views, not per message).
 #[derive(Clone, Debug, Default)]
 struct NodeState {
@@ -633,6 +653,15 @@ fn configure(
     if byzantine {
         engine.set_conflict_entry(timestamp_conflict_data);
         engine.set_behavior(config.byzantine_behavior, target);
+    }
+}
+
+/// The side `node` is on when the network is split at `split` (nodes `split..` on side 1).
+#[inline(always)]
+fn side(split: Option<NodeIndex>, node: NodeIndex) -> u8 {
+    match split {
+        Some(split) if node >= split => 1,
+        _ => 0,
     }
 }
 
@@ -1019,10 +1048,7 @@ impl Network {
 
     /// The side of the partition `node` is on.
     fn side(&self, node: NodeIndex) -> u8 {
-        match self.split {
-            Some(split) if node >= split => 1,
-            _ => 0,
-        }
+        side(self.split, node)
     }
 
     /// Records an event (and hashes it) when tracing.
@@ -1099,15 +1125,23 @@ impl Network {
         peers: Option<&[NodeIndex]>,
     ) {
         let block_id = self.wire.number(&batch.block_id);
-        let message = Wire::PullQuery {
-            request_id: batch.request_id,
-            block_id,
-            requested_height: batch.requested_height,
-        };
-        for to in peers.unwrap_or(&[]) {
-            self.post(from, *to, None, Some(batch.request_id), "PullQuery", |_| {
-                message
-            });
+        let sender = self.sender(from);
+        for (index, to) in peers.unwrap_or(&[]).iter().enumerate() {
+            // The peers are the poll's sample, in order: each query carries its position.
+            let message = Wire::PullQuery {
+                request_id: batch.request_id,
+                block_id,
+                requested_height: batch.requested_height,
+                position: Position::at(index),
+            };
+            self.post_from(
+                &sender,
+                *to,
+                None,
+                Some(batch.request_id),
+                "PullQuery",
+                |_| message,
+            );
         }
     }
 
@@ -1138,13 +1172,52 @@ impl Network {
         });
     }
 
-    /// Puts one message on the wire: latency, drops, and a timer for requests. `answer`: the
-    /// request this message answers; `request`: the message's request ID if it is a request;
-    /// `pack`: the message for the queue (called only if it is not lost).
+    /// What putting messages on the wire from `from` reads besides the message: read once for
+    /// a batch (a poll's pull queries), as the queue's writes keep the compiler from keeping
+    /// the network's fields in registers across messages.
+    #[inline(always)]
+    fn sender(&self, from: NodeIndex) -> Sender {
+        let config = &self.config;
+        Sender {
+            from,
+            incarnation: self
+                .links
+                .get(from as usize)
+                .map_or(0, |link| link.incarnation),
+            side: self.side(from),
+            split: self.split,
+            now: self.now,
+            query_timeout: u64::from(config.query_timeout_ms),
+            drop_per_mille: config.drop_per_mille,
+            latency_min: u64::from(config.latency_min_ms),
+            latency_span: u64::from(config.latency_max_ms - config.latency_min_ms) + 1,
+            trace: config.trace,
+            lazy_timers: self.lazy_timers,
+        }
+    }
+
+    /// Puts one message on the wire (see [`Network::post_from`]).
     #[inline(always)]
     fn post(
         &mut self,
         from: NodeIndex,
+        to: NodeIndex,
+        answer: Option<Asked>,
+        request: Option<u32>,
+        kind: &'static str,
+        pack: impl FnOnce(&mut WireTable) -> Wire,
+    ) {
+        let sender = self.sender(from);
+        self.post_from(&sender, to, answer, request, kind, pack);
+    }
+
+    /// Puts one message from `sender` on the wire: latency, drops, and a timer for requests.
+    /// `answer`: the request this message answers; `request`: the message's request ID if it is
+    /// a request; `pack`: the message for the queue (called only if it is not lost).
+    #[inline(always)]
+    fn post_from(
+        &mut self,
+        sender: &Sender,
         to: NodeIndex,
         answer: Option<Asked>,
         request: Option<u32>,
@@ -1158,11 +1231,7 @@ impl Network {
         // An answer goes to the asker's life that asked; anything else to the recipient's
         // current life.
         let incarnation = answer.map_or(recipient.incarnation, |asked| asked.incarnation);
-        let sender_incarnation = self
-            .links
-            .get(from as usize)
-            .map_or(0, |link| link.incarnation);
-        let now = self.now;
+        let (from, sender_incarnation, now) = (sender.from, sender.incarnation, sender.now);
         let seq = self.seq;
         self.seq += 1;
         self.stats.sent += 1;
@@ -1176,7 +1245,7 @@ impl Network {
             // that both order the same.
             let timer_seq = self.seq;
             self.seq += 1;
-            deadline = now + u64::from(self.config.query_timeout_ms);
+            deadline = now + sender.query_timeout;
             let pending = Timer {
                 at: deadline,
                 seq: timer_seq,
@@ -1185,7 +1254,7 @@ impl Network {
                 request_id,
                 incarnation: sender_incarnation,
             };
-            timer = if self.lazy_timers {
+            timer = if sender.lazy_timers {
                 timer_seq
             } else {
                 self.queue.push_timer(pending)
@@ -1194,10 +1263,10 @@ impl Network {
         }
         let dropped = if from == to {
             None
-        } else if self.side(from) != self.side(to) {
+        } else if sender.side != side(sender.split, to) {
             Some(DropReason::Partition)
-        } else if self.config.drop_per_mille > 0
-            && below(&mut self.rng, 1000) < u64::from(self.config.drop_per_mille)
+        } else if sender.drop_per_mille > 0
+            && below(&mut self.rng, 1000) < u64::from(sender.drop_per_mille)
         {
             Some(DropReason::Random)
         } else {
@@ -1207,17 +1276,16 @@ impl Network {
             Some(_) => now,
             None if from == to => now,
             None => {
-                let min = self.config.latency_min_ms;
-                let span = u64::from(self.config.latency_max_ms - min) + 1;
+                let span = sender.latency_span;
                 let extra = if span > 1 {
                     below(&mut self.rng, span)
                 } else {
                     0
                 };
-                now + u64::from(min) + extra
+                now + sender.latency_min + extra
             }
         };
-        if self.config.trace {
+        if sender.trace {
             self.emit(ChainEvent::MessageSent {
                 seq,
                 from,
@@ -1228,7 +1296,7 @@ impl Network {
         }
         if let Some(reason) = dropped {
             self.stats.dropped += 1;
-            if self.config.trace {
+            if sender.trace {
                 self.emit(ChainEvent::MessageDropped {
                     seq,
                     from,
@@ -1237,7 +1305,7 @@ impl Network {
                     reason,
                 });
             }
-            if self.lazy_timers {
+            if sender.lazy_timers {
                 // The request or its answer is lost: its timer will fire.
                 if let Some(pending) = pending_request {
                     self.queue.push_late_timer(pending);
@@ -1362,10 +1430,11 @@ impl Network {
             request_id,
             block_id,
             requested_height,
+            position,
         } = message
         {
-            if self.answer_usual_pull_query(from, to, request_id, block_id, requested_height, asked)
-            {
+            let query = (request_id, block_id, requested_height, position);
+            if self.answer_usual_pull_query(from, to, query, asked) {
                 return;
             }
         }
@@ -1379,6 +1448,7 @@ impl Network {
                     request_id,
                     block_id,
                     requested_height,
+                    position: _,
                 } => engine.pull_query(
                     from,
                     request_id,
@@ -1392,11 +1462,12 @@ impl Network {
                     preferred,
                     preferred_at_height,
                     accepted: _,
+                    position,
                 } => engine.chits(
                     from,
                     request_id,
-                    table.id(preferred),
-                    table.id(preferred_at_height),
+                    (table.id(preferred), table.id(preferred_at_height)),
+                    position.get(),
                     now,
                     out,
                 ),
@@ -1414,17 +1485,17 @@ impl Network {
 
     /// The usual PullQuery (see [`Engine::usual_pull_query`]) answered straight onto the wire,
     /// as `to`'s engine would answer it, without a call into the engine and its outbox: false
-    /// when it is not the usual one.
+    /// when it is not the usual one. `query`: its request ID, block, requested height and
+    /// position.
     #[inline(always)]
     fn answer_usual_pull_query(
         &mut self,
         from: NodeIndex,
         to: NodeIndex,
-        request_id: u32,
-        block_id: IdRef,
-        requested_height: u64,
+        query: (u32, IdRef, u64, Position),
         asked: Option<Asked>,
     ) -> bool {
+        let (request_id, block_id, requested_height, position) = query;
         let block = self.wire.id(block_id);
         let Some(accepted) = self
             .engines
@@ -1445,6 +1516,7 @@ impl Network {
             preferred: block_id,
             preferred_at_height: block_id,
             accepted,
+            position,
         };
         let answer = asked.map(|asked| Asked {
             answered: true,

@@ -297,12 +297,16 @@ impl Poll {
     }
 
     /// The index of `node`'s cell if it was sampled and has not answered yet (a node answers
-    /// once: `earlyTermPoll.Vote` removes it from `polled`).
-    fn waiting_cell(&self, node: NodeIndex) -> Option<usize> {
-        self.cells
-            .as_slice()
-            .iter()
-            .position(|cell| cell.node == node && cell.answer == WAITING)
+    /// once: `earlyTermPoll.Vote` removes it from `polled`). `position`: where `node` was
+    /// sampled, if known; checked, and searched for when wrong or unknown.
+    #[inline(always)]
+    fn waiting_cell(&self, node: NodeIndex, position: Option<usize>) -> Option<usize> {
+        let cells = self.cells.as_slice();
+        let waiting = |cell: &Cell| cell.node == node && cell.answer == WAITING;
+        match position {
+            Some(index) if cells.get(index).is_some_and(waiting) => Some(index),
+            _ => cells.iter().position(waiting),
+        }
     }
 
     /// Records the answer of the cell at `index`.
@@ -501,17 +505,19 @@ impl Poll {
         })
     }
 
-    /// Records `node`'s chits; `vote` is the processing block they count for (None: dropped).
-    /// Returns false when `node` was not sampled or already answered.
+    /// Records `node`'s chits; `vote` is the processing block they count for (None: dropped);
+    /// `position`: where `node` was sampled, if known. Returns false when `node` was not
+    /// sampled or already answered.
     #[inline(always)]
     pub fn vote(
         &mut self,
         node: NodeIndex,
+        position: Option<usize>,
         preferred: Id,
         at_height: Id,
         vote: Option<Id>,
     ) -> bool {
-        let Some(index) = self.waiting_cell(node) else {
+        let Some(index) = self.waiting_cell(node, position) else {
             return false;
         };
         let preferred_index = self.intern(preferred);
@@ -536,8 +542,14 @@ impl Poll {
     /// [`Poll::vote`] for chits naming `block` twice, with the vote going to `block` itself if
     /// `voted` (else dropped): the usual answer, recorded without comparing IDs again.
     #[inline(always)]
-    pub fn vote_usual(&mut self, node: NodeIndex, block: Id, voted: bool) -> bool {
-        let Some(index) = self.waiting_cell(node) else {
+    pub fn vote_usual(
+        &mut self,
+        node: NodeIndex,
+        position: Option<usize>,
+        block: Id,
+        voted: bool,
+    ) -> bool {
+        let Some(index) = self.waiting_cell(node, position) else {
             return false;
         };
         let block_index = self.intern(block);
@@ -564,7 +576,7 @@ impl Poll {
     /// Records that `node` will not answer (`earlyTermPoll.Drop`). Returns false when `node` was
     /// not sampled or already answered.
     pub fn drop_node(&mut self, node: NodeIndex) -> bool {
-        let Some(index) = self.waiting_cell(node) else {
+        let Some(index) = self.waiting_cell(node, None) else {
             return false;
         };
         self.answer(index, FAILED);
@@ -785,12 +797,14 @@ impl PollSet {
     /// The poll with `request_id`.
     #[inline]
     pub fn get_mut(&mut self, request_id: u32) -> Option<&mut Poll> {
+        // The whole array is compared (a fixed number of compares, unrolled); entries past the
+        // polls in the set are stale, so a match there does not count.
         let front = self.polls.len().min(FRONT_IDS);
         let index = match self
             .front_ids
             .iter()
-            .take(front)
             .position(|id| *id == request_id)
+            .filter(|index| *index < front)
         {
             Some(index) => index,
             None => self.position_beyond_front(request_id)?,
@@ -934,7 +948,7 @@ mod tests {
                     preferred,
                     at_height,
                     vote,
-                } => p.vote(node, preferred, at_height, vote),
+                } => p.vote(node, None, preferred, at_height, vote),
                 Answer::Failed | Answer::Waiting => p.drop_node(node),
             };
             assert!(recorded);
@@ -956,21 +970,21 @@ mod tests {
         let (a, b, c, d) = (id(1), id(2), id(3), id(4));
         let mut p = poll(6);
         let mut s = Scratch::default();
-        p.vote(0, c, c, None);
-        p.vote(1, d, d, Some(b));
+        p.vote(0, None, c, c, None);
+        p.vote(1, None, d, d, Some(b));
         for node in 2..5 {
-            p.vote(node, a, a, Some(a));
+            p.vote(node, None, a, a, Some(a));
         }
         // a 3, b 1, one answer missing: a can still reach AlphaConfidence.
         assert!(!check(&mut p, 1, &T, no_parents, &mut s));
-        p.vote(5, d, a, Some(a));
+        p.vote(5, None, d, a, Some(a));
         assert!(check(&mut p, 2, &T, no_parents, &mut s));
         assert!(!p.early);
         let mut r = poll(7);
-        r.vote(0, c, c, None);
-        r.vote(1, d, d, Some(b));
+        r.vote(0, None, c, c, None);
+        r.vote(1, None, d, d, Some(b));
         for node in 2..6 {
-            r.vote(node, a, a, Some(a));
+            r.vote(node, None, a, a, Some(a));
         }
         // a 4 >= AlphaConfidence, b 1 + 1 < AlphaPreference: settled with one answer missing.
         assert!(check(&mut r, 3, &T, no_parents, &mut s));
@@ -990,7 +1004,7 @@ mod tests {
             alpha_preference: 1,
             alpha_confidence: 1,
         };
-        assert!(p.vote(0, id(1), id(1), None));
+        assert!(p.vote(0, None, id(1), id(1), None));
         assert!(!check(&mut p, 5, &thresholds, no_parents, &mut s));
         assert!(p.drop_node(1));
         assert!(check(&mut p, 6, &thresholds, no_parents, &mut s));
@@ -1001,14 +1015,48 @@ mod tests {
     #[test]
     fn a_node_answers_once_and_only_if_sampled() {
         let mut p = poll(3);
-        assert!(p.vote(1, id(1), id(1), Some(id(1))));
+        assert!(p.vote(1, None, id(1), id(1), Some(id(1))));
         assert!(
-            !p.vote(1, id(1), id(1), Some(id(1))),
+            !p.vote(1, None, id(1), id(1), Some(id(1))),
             "second answer ignored"
         );
         assert!(!p.drop_node(1));
-        assert!(!p.vote(7, id(1), id(1), Some(id(1))), "not sampled");
+        assert!(!p.vote(7, None, id(1), id(1), Some(id(1))), "not sampled");
         assert_eq!(p.remaining(), 2);
+    }
+
+    #[test]
+    fn a_position_hint_finds_the_cell_and_a_wrong_one_is_ignored() {
+        let sampled = [40, 41, 42, 43];
+        let mut p = Poll::new(1, id(0), 1, &sampled, 0, T);
+        // Right: node 42 was sampled third.
+        assert!(p.vote_usual(42, Some(2), id(1), true));
+        // Wrong (another node's cell, an answered cell, past the end): searched instead.
+        assert!(p.vote(43, Some(0), id(1), id(1), Some(id(1))));
+        assert!(p.vote_usual(40, Some(2), id(1), false));
+        assert!(p.vote_usual(41, Some(99), id(1), true));
+        assert!(
+            !p.vote_usual(42, Some(2), id(1), true),
+            "second answer ignored"
+        );
+        assert!(!p.vote_usual(7, Some(0), id(1), true), "not sampled");
+        assert_eq!(p.remaining(), 0);
+        let answers: Vec<(NodeIndex, Answer)> =
+            p.slots().map(|slot| (slot.node, slot.answer)).collect();
+        let chits = |vote: Option<Id>| Answer::Chits {
+            preferred: id(1),
+            at_height: id(1),
+            vote,
+        };
+        assert_eq!(
+            answers,
+            [
+                (40, chits(None)),
+                (41, chits(Some(id(1)))),
+                (42, chits(Some(id(1)))),
+                (43, chits(Some(id(1)))),
+            ]
+        );
     }
 
     #[test]
@@ -1030,10 +1078,10 @@ mod tests {
         let mut p = poll(6);
         let mut s = Scratch::default();
         for node in 0..3 {
-            p.vote(node, id(1), id(1), Some(id(1)));
+            p.vote(node, None, id(1), id(1), Some(id(1)));
             assert!(!check(&mut p, 1, &T, no_parents, &mut s), "{node}");
         }
-        p.vote(3, id(1), id(1), Some(id(1)));
+        p.vote(3, None, id(1), id(1), Some(id(1)));
         assert!(check(&mut p, 1, &T, no_parents, &mut s));
         assert!(p.early);
     }
@@ -1045,10 +1093,10 @@ mod tests {
         let mut s = Scratch::default();
         p.drop_node(0);
         for node in 1..3 {
-            p.vote(node, id(1), id(1), Some(id(1)));
+            p.vote(node, None, id(1), id(1), Some(id(1)));
             assert!(!check(&mut p, 1, &T, no_parents, &mut s));
         }
-        p.vote(3, id(1), id(1), Some(id(1)));
+        p.vote(3, None, id(1), id(1), Some(id(1)));
         assert!(check(&mut p, 1, &T, no_parents, &mut s));
         assert!(!p.early, "everyone answered");
     }
@@ -1074,8 +1122,8 @@ mod tests {
         let mut with = poll(5);
         let mut without = poll(5);
         for (node, block) in votes {
-            with.vote(node, block, block, Some(block));
-            without.vote(node, block, block, Some(block));
+            with.vote(node, None, block, block, Some(block));
+            without.vote(node, None, block, block, Some(block));
         }
         assert!(check(&mut with, 1, &T, parent_of, &mut s));
         assert!(with.early);
@@ -1097,10 +1145,10 @@ mod tests {
             let parent_of = move |b: &Id| (*b == x || *b == y || *b == z).then_some(p_id);
             let mut p = poll(8);
             let mut s = Scratch::default();
-            p.vote(0, x, x, Some(x));
-            p.vote(1, y, y, Some(y));
+            p.vote(0, None, x, x, Some(x));
+            p.vote(1, None, y, y, Some(y));
             for node in 2..7 {
-                p.vote(node, z, z, Some(z));
+                p.vote(node, None, z, z, Some(z));
             }
             check(&mut p, 1, &t, parent_of, &mut s)
         };
@@ -1138,7 +1186,7 @@ mod tests {
         set.add(Poll::new(1, id(0), 1, &[0], 0, T));
         set.add(Poll::new(2, id(0), 1, &[0], 0, T));
         if let Some(p) = set.get_mut(2) {
-            p.vote(0, id(1), id(1), Some(id(1)));
+            p.vote(0, None, id(1), id(1), Some(id(1)));
             assert!(check(p, 3, &thresholds, no_parents, &mut s));
         }
         fn pop_finished(set: &mut PollSet) -> Option<u32> {

@@ -133,6 +133,31 @@ impl WireTable {
     }
 }
 
+/// Where a queried node sits in the asker's sample, when the network knows: a poll's pull
+/// queries carry it and the usual answer carries it back, so that the poll finds the
+/// answering node without a scan (a lookup aid only: the poll checks it). [`Position::NONE`]
+/// otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Position(u8);
+
+impl Position {
+    /// Not known.
+    pub const NONE: Position = Position(u8::MAX);
+
+    /// Position `index`, if it fits.
+    pub fn at(index: usize) -> Position {
+        u8::try_from(index)
+            .ok()
+            .filter(|index| *index != u8::MAX)
+            .map_or(Position::NONE, Position)
+    }
+
+    /// The position, if known.
+    pub fn get(self) -> Option<usize> {
+        (self != Position::NONE).then_some(usize::from(self.0))
+    }
+}
+
 /// A [`Message`] in the queue: its block IDs as [`IdRef`]s, its block bytes parked.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Wire {
@@ -145,12 +170,16 @@ pub(crate) enum Wire {
         request_id: u32,
         block_id: IdRef,
         requested_height: u64,
+        /// The recipient's position in the asker's sample (see [`Position`]).
+        position: Position,
     },
     Chits {
         request_id: u32,
         preferred: IdRef,
         preferred_at_height: IdRef,
         accepted: IdRef,
+        /// The sender's position in the asker's sample, from the query it answers.
+        position: Position,
     },
     GetAncestors {
         request_id: u32,
@@ -191,6 +220,7 @@ impl Wire {
                 request_id: *request_id,
                 block_id: table.number(block_id),
                 requested_height: *requested_height,
+                position: Position::NONE,
             },
             Message::Chits {
                 request_id,
@@ -243,6 +273,7 @@ impl Wire {
             preferred,
             preferred_at_height,
             accepted,
+            position: Position::NONE,
         }
     }
 
@@ -267,6 +298,7 @@ impl Wire {
                 request_id,
                 block_id,
                 requested_height,
+                position: _,
             } => Message::PullQuery {
                 request_id,
                 block_id: table.id(block_id),
@@ -277,6 +309,7 @@ impl Wire {
                 preferred,
                 preferred_at_height,
                 accepted,
+                position: _,
             } => Message::Chits {
                 request_id,
                 preferred: table.id(preferred),
@@ -415,6 +448,16 @@ mod tests {
     #[test]
     fn a_queued_message_is_small_and_plain() {
         assert_eq!(core::mem::size_of::<Wire>(), 24);
+    }
+
+    #[test]
+    fn positions_past_a_byte_are_not_carried() {
+        assert_eq!(Position::at(0).get(), Some(0));
+        assert_eq!(Position::at(254).get(), Some(254));
+        for unknown in [255, 256, 10_000] {
+            assert_eq!(Position::at(unknown), Position::NONE);
+        }
+        assert_eq!(Position::NONE.get(), None);
     }
 
     #[test]
