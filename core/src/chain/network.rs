@@ -497,18 +497,23 @@ impl Asked {
 /// [`Network::sender`]).
 #[derive(Clone, Copy, Debug)]
 struct Sender {
+    /// The node.
     from: NodeIndex,
     /// Its incarnation.
     incarnation: u32,
     /// Its side of the partition, and where the network is split.
     side: u8,
     split: Option<NodeIndex>,
+    /// The send time.
     now: Millis,
+    /// [`NetworkConfig::query_timeout_ms`].
     query_timeout: Millis,
+    /// [`NetworkConfig::drop_per_mille`].
     drop_per_mille: u32,
-    latency_min: Millis,
     /// Latencies drawn: `latency_min..latency_min + latency_span`.
+    latency_min: Millis,
     latency_span: u64,
+    /// [`NetworkConfig::trace`], and whether timers are lazy ([`Network::lazy_timers`]).
     trace: bool,
     lazy_timers: bool,
 }
