@@ -62,7 +62,7 @@ mod tests;
 use queue::{Due, Envelope, Queue, Timer, NO_TIMER};
 use transcript::Transcript;
 pub use views::InFlightMessage;
-use wire::{IdRef, Position, Wire, WireTable};
+use wire::{Position, Wire, WireTable};
 
 /// How many finished polls of each node the confidence chart keeps.
 pub const CONFIDENCE_HISTORY: usize = 200;
@@ -1431,17 +1431,8 @@ impl Network {
             // avalanchego's timeout manager: a response removes the request's timeout.
             self.queue.cancel_timer(timer);
         }
-        if let Wire::PullQuery {
-            request_id,
-            block_id,
-            requested_height,
-            position,
-        } = message
-        {
-            let query = (request_id, block_id, requested_height, position);
-            if self.answer_usual_pull_query(from, to, query, asked) {
-                return;
-            }
+        if self.answer_usual_pull_query(from, to, message, asked) {
+            return;
         }
         let now = self.now;
         let table = &mut self.wire;
@@ -1490,17 +1481,24 @@ impl Network {
 
     /// The usual PullQuery (see [`Engine::usual_pull_query`]) answered straight onto the wire,
     /// as `to`'s engine would answer it, without a call into the engine and its outbox: false
-    /// when it is not the usual one. `query`: its request ID, block, requested height and
-    /// position.
+    /// when `message` is not a PullQuery, or not the usual one.
     #[inline(always)]
     fn answer_usual_pull_query(
         &mut self,
         from: NodeIndex,
         to: NodeIndex,
-        query: (u32, IdRef, u64, Position),
+        message: Wire,
         asked: Option<Asked>,
     ) -> bool {
-        let (request_id, block_id, requested_height, position) = query;
+        let Wire::PullQuery {
+            request_id,
+            block_id,
+            requested_height,
+            position,
+        } = message
+        else {
+            return false;
+        };
         let block = self.wire.id(block_id);
         let Some(accepted) = self
             .engines
