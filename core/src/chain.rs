@@ -19,6 +19,7 @@
 //! Everything here is deterministic: virtual time is an argument, randomness is a seeded ChaCha
 //! stream, and maps that reach a result are ordered.
 
+pub(crate) mod digits;
 pub mod engine;
 pub mod id;
 pub mod mempool;

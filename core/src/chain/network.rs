@@ -28,7 +28,8 @@
 //! `MessageSent`. Answers go to the life of the asker that asked.
 //!
 //! Everything is deterministic: one ChaCha8 stream seeded from the config seed draws per-node
-//! seeds, latencies and drops; maps that reach a result are ordered.
+//! seeds, latencies and drops (several latencies or drop coins from each word, see
+//! [`Digits`](super::digits)); maps that reach a result are ordered.
 
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
@@ -40,6 +41,7 @@ use alloc::vec::Vec;
 use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
 
+use crate::chain::digits::Digits;
 use crate::chain::engine::byzantine::timestamp_conflict_data;
 use crate::chain::engine::{
     send_order, Behavior, Engine, EngineEvent, Message, Millis, NodeIndex, Outbox, Outgoing,
@@ -512,7 +514,7 @@ struct Sender {
     drop_per_mille: u32,
     /// Latencies drawn: `latency_min..latency_min + latency_span`.
     latency_min: Millis,
-    latency_span: u64,
+    latency_span: u32,
     /// [`NetworkConfig::trace`], and whether timers are lazy ([`Network::lazy_timers`]).
     trace: bool,
     lazy_timers: bool,
@@ -603,6 +605,9 @@ pub struct Network {
     genesis: Vec<u8>,
     genesis_id: Id,
     rng: ChaCha8Rng,
+    /// Latencies above the minimum, and per-mille drop coins, drawn from `rng`.
+    latencies: Digits,
+    drop_coins: Digits,
     queue: Queue,
     /// The block IDs queued messages name, numbered, and the block bytes they carry.
     wire: WireTable,
@@ -670,12 +675,6 @@ fn side(split: Option<NodeIndex>, node: NodeIndex) -> u8 {
     }
 }
 
-/// A uniform draw in `0..span` from 32 random bits (multiply-shift; span <= 2^32).
-#[inline(always)]
-fn below(rng: &mut ChaCha8Rng, span: u64) -> u64 {
-    (u64::from(rng.next_u32()) * span) >> 32
-}
-
 impl Network {
     /// A network from a valid config: every node's VM initialized from the same genesis.
     pub fn new(config: NetworkConfig) -> Result<Network, ConfigError> {
@@ -735,6 +734,8 @@ impl Network {
             genesis,
             genesis_id,
             rng,
+            latencies: Digits::new(),
+            drop_coins: Digits::new(),
             seq: 0,
             outbox: Outbox::default(),
             split: None,
@@ -1195,7 +1196,8 @@ impl Network {
             query_timeout: u64::from(config.query_timeout_ms),
             drop_per_mille: config.drop_per_mille,
             latency_min: u64::from(config.latency_min_ms),
-            latency_span: u64::from(config.latency_max_ms - config.latency_min_ms) + 1,
+            // At most MAX_LATENCY_MS + 1.
+            latency_span: config.latency_max_ms - config.latency_min_ms + 1,
             trace: config.trace,
             lazy_timers: self.lazy_timers,
         }
@@ -1271,7 +1273,7 @@ impl Network {
         } else if sender.side != side(sender.split, to) {
             Some(DropReason::Partition)
         } else if sender.drop_per_mille > 0
-            && below(&mut self.rng, 1000) < u64::from(sender.drop_per_mille)
+            && self.drop_coins.draw(&mut self.rng, 1000) < sender.drop_per_mille
         {
             Some(DropReason::Random)
         } else {
@@ -1281,13 +1283,8 @@ impl Network {
             Some(_) => now,
             None if from == to => now,
             None => {
-                let span = sender.latency_span;
-                let extra = if span > 1 {
-                    below(&mut self.rng, span)
-                } else {
-                    0
-                };
-                now + sender.latency_min + extra
+                let extra = self.latencies.draw(&mut self.rng, sender.latency_span);
+                now + sender.latency_min + u64::from(extra)
             }
         };
         if sender.trace {

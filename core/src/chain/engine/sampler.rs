@@ -8,13 +8,15 @@
 //! search and redraws repeats. When repeats get frequent (K close to the number of validators,
 //! or a few validators holding most of the stake) it switches to an exact O(N) method, so a
 //! sample always finishes. Every draw comes from the engine's seeded ChaCha stream through
-//! integer arithmetic only, so a seed gives the same sample on every platform.
+//! integer arithmetic only, so a seed gives the same sample on every platform; unit-stake draws
+//! take several nodes from each ChaCha word ([`Digits`]: three out of 1,000).
 
 use alloc::vec::Vec;
 
 use rand::rngs::ChaCha8Rng;
 use rand::Rng;
 
+use crate::chain::digits::Digits;
 use crate::chain::engine::NodeIndex;
 
 /// Draws that may be wasted on repeats before the exact fallback takes over, per sampled node.
@@ -91,6 +93,35 @@ fn wide_mul_split(x: u64, n: u64) -> (u64, u64) {
     )
 }
 
+/// Draws with `draw` until `out` holds `want` distinct validators, redrawing repeats. False
+/// when repeats got frequent before that: [`Sampler::exact`] completes the sample then.
+#[inline]
+fn fill(
+    rng: &mut ChaCha8Rng,
+    want: usize,
+    out: &mut Vec<NodeIndex>,
+    mut draw: impl FnMut(&mut ChaCha8Rng) -> NodeIndex,
+) -> bool {
+    let mut redraws = want.saturating_mul(REDRAWS_PER_NODE);
+    // One bit per residue mod 64 of the nodes drawn so far: a clear bit proves a draw new
+    // without scanning `out` (with K = 20, most draws).
+    let mut drawn_mod_64 = 0u64;
+    while out.len() < want {
+        let drawn = draw(rng);
+        let bit = 1u64 << (drawn % 64);
+        let repeat = drawn_mod_64 & bit != 0 && out.contains(&drawn);
+        if !repeat {
+            drawn_mod_64 |= bit;
+            out.push(drawn);
+        } else if redraws == 0 {
+            return false;
+        } else {
+            redraws -= 1;
+        }
+    }
+    true
+}
+
 /// How the validators' stake is laid out.
 #[derive(Clone, Debug)]
 enum Stake {
@@ -112,6 +143,8 @@ enum Stake {
 #[derive(Clone, Debug)]
 pub struct Sampler {
     stake: Stake,
+    /// Unit stake: the draws in `0..n`, several per ChaCha word.
+    digits: Digits,
 }
 
 impl Sampler {
@@ -125,6 +158,7 @@ impl Sampler {
         if uniform || weights.is_empty() {
             return Sampler {
                 stake: Stake::Unit { n },
+                digits: Digits::new(),
             };
         }
         let mut total = 0u64;
@@ -144,6 +178,7 @@ impl Sampler {
                 cumulative,
                 positive,
             },
+            digits: Digits::new(),
         }
     }
 
@@ -156,56 +191,29 @@ impl Sampler {
     }
 
     /// Fills `out` (cleared first) with `min(k, capacity)` distinct validators, in draw order.
-    pub fn sample(&self, rng: &mut ChaCha8Rng, k: u32, out: &mut Vec<NodeIndex>) {
+    pub fn sample(&mut self, rng: &mut ChaCha8Rng, k: u32, out: &mut Vec<NodeIndex>) {
         out.clear();
         let want = k.min(self.capacity()) as usize;
         if want == 0 {
             return;
         }
         out.reserve(want);
-        match &self.stake {
+        let complete = match &self.stake {
             Stake::Unit { n } => {
-                let uniform = Below::new(u64::from(*n));
-                self.fill(rng, want, out, |rng| uniform.draw(rng) as NodeIndex);
+                let (n, digits) = (*n, &mut self.digits);
+                fill(rng, want, out, |rng| digits.draw(rng, n))
             }
             Stake::Weighted { cumulative, .. } => {
                 let line = Below::new(cumulative.last().copied().unwrap_or(0));
-                self.fill(rng, want, out, |rng| {
+                fill(rng, want, out, |rng| {
                     let point = line.draw(rng);
                     // The validator whose stretch of the line holds `point`.
                     cumulative.partition_point(|c| *c <= point) as NodeIndex
-                });
+                })
             }
-        }
-    }
-
-    /// Draws with `draw` until `out` holds `want` distinct validators, redrawing repeats; falls
-    /// back to [`Sampler::exact`] when repeats get frequent.
-    #[inline]
-    fn fill(
-        &self,
-        rng: &mut ChaCha8Rng,
-        want: usize,
-        out: &mut Vec<NodeIndex>,
-        mut draw: impl FnMut(&mut ChaCha8Rng) -> NodeIndex,
-    ) {
-        let mut redraws = want.saturating_mul(REDRAWS_PER_NODE);
-        // One bit per residue mod 64 of the nodes drawn so far: a clear bit proves a draw new
-        // without scanning `out` (with K = 20, most draws).
-        let mut drawn_mod_64 = 0u64;
-        while out.len() < want {
-            let drawn = draw(rng);
-            let bit = 1u64 << (drawn % 64);
-            let repeat = drawn_mod_64 & bit != 0 && out.contains(&drawn);
-            if !repeat {
-                drawn_mod_64 |= bit;
-                out.push(drawn);
-            } else if redraws == 0 {
-                self.exact(rng, want, out);
-                return;
-            } else {
-                redraws -= 1;
-            }
+        };
+        if !complete {
+            self.exact(rng, want, out);
         }
     }
 
@@ -278,7 +286,7 @@ mod tests {
 
     #[test]
     fn unit_stake_samples_k_distinct_nodes_in_range() {
-        let sampler = Sampler::new(&[1; 100]);
+        let mut sampler = Sampler::new(&[1; 100]);
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let mut out = Vec::new();
         for _ in 0..200 {
@@ -291,7 +299,7 @@ mod tests {
 
     #[test]
     fn k_equal_to_n_samples_everyone_and_k_above_n_is_capped() {
-        let sampler = Sampler::new(&[1; 5]);
+        let mut sampler = Sampler::new(&[1; 5]);
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let mut out = Vec::new();
         sampler.sample(&mut rng, 5, &mut out);
@@ -305,7 +313,7 @@ mod tests {
 
     #[test]
     fn zero_weight_validators_are_never_sampled() {
-        let sampler = Sampler::new(&[0, 5, 0, 1, 1]);
+        let mut sampler = Sampler::new(&[0, 5, 0, 1, 1]);
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let mut out = Vec::new();
         for _ in 0..100 {
@@ -320,7 +328,7 @@ mod tests {
     fn heavier_validators_are_sampled_more_often() {
         let mut weights = [1u64; 10];
         weights[3] = 50;
-        let sampler = Sampler::new(&weights);
+        let mut sampler = Sampler::new(&weights);
         let mut rng = ChaCha8Rng::seed_from_u64(11);
         let mut out = Vec::new();
         let (mut heavy_first, mut light_first) = (0u32, 0u32);
@@ -339,7 +347,7 @@ mod tests {
 
     #[test]
     fn same_seed_gives_the_same_sample() {
-        let sampler = Sampler::new(&[2, 3, 5, 7, 11, 13, 17]);
+        let mut sampler = Sampler::new(&[2, 3, 5, 7, 11, 13, 17]);
         let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(5), ChaCha8Rng::seed_from_u64(5));
         let (mut x, mut y) = (Vec::new(), Vec::new());
         for _ in 0..50 {

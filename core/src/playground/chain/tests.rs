@@ -268,7 +268,9 @@ fn step_poll_finishes_one_poll_on_the_chosen_node() {
         playground.apply(ChainCommand::StepPoll { node: None }),
         Ok(StepOutcome::Progress)
     );
-    assert_eq!(playground.network().stats().polls, total + 1);
+    // (One chit can finish several polls: finished polls wait for the older ones and are
+    // applied together, oldest first.)
+    assert!(playground.network().stats().polls > total);
     refused(
         &mut playground,
         ChainCommand::StepPoll { node: Some(20) },
