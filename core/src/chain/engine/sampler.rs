@@ -345,6 +345,37 @@ mod tests {
         assert!(light_first < 60, "light first {light_first}");
     }
 
+    /// Unit stake draws several nodes from each ChaCha word: every node is still sampled equally
+    /// often, in every position of the sample.
+    #[test]
+    fn unit_stake_samples_every_node_equally_often() {
+        let mut sampler = Sampler::new(&[1; 50]);
+        let mut rng = ChaCha8Rng::seed_from_u64(17);
+        let mut out = Vec::new();
+        let (samples, k) = (10_000, 10);
+        let mut anywhere = [0u32; 50];
+        let mut first = [0u32; 50];
+        for _ in 0..samples {
+            sampler.sample(&mut rng, k, &mut out);
+            for node in &out {
+                anywhere[*node as usize] += 1;
+            }
+            first[out[0] as usize] += 1;
+        }
+        let chi_square = |counts: &[u32; 50], total: u32| -> f64 {
+            let expected = f64::from(total) / 50.0;
+            counts
+                .iter()
+                .map(|count| (f64::from(*count) - expected).powi(2) / expected)
+                .sum()
+        };
+        // 49 degrees of freedom: the 99.99th percentile is about 95.
+        let spread = chi_square(&anywhere, samples * k);
+        assert!(spread < 95.0, "all positions: chi-square {spread}");
+        let spread = chi_square(&first, samples);
+        assert!(spread < 95.0, "first position: chi-square {spread}");
+    }
+
     #[test]
     fn same_seed_gives_the_same_sample() {
         let mut sampler = Sampler::new(&[2, 3, 5, 7, 11, 13, 17]);
