@@ -19,10 +19,10 @@
 use rand::rngs::ChaCha8Rng;
 use rand::Rng;
 
-/// Uniform integers in `0..n`, [`Digits::per_word`] of them from each 32-bit ChaCha word. Digits
-/// left over from one word are used by the next draws with the same `n`; a draw with another
-/// `n` starts a new word.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Uniform integers in `0..n`, `k` of them from each 32-bit ChaCha word. Digits left over from
+/// one word are used by the next draws with the same `n`; a draw with another `n` starts a new
+/// word.
+#[derive(Clone, Debug)]
 pub(crate) struct Digits {
     /// The base (0 until the first draw).
     n: u32,
