@@ -19,12 +19,11 @@
 use rand::rngs::ChaCha8Rng;
 use rand::Rng;
 
-/// Uniform integers in `0..n`, `k` of them from each 32-bit ChaCha word. Digits left over from
-/// one word are used by the next draws with the same `n`; a draw with another `n` starts a new
-/// word.
+/// Uniform integers in `0..n` for one `n`, `k` of them from each 32-bit ChaCha word; digits
+/// left over from one word are used by the next draws.
 #[derive(Clone, Debug)]
 pub(crate) struct Digits {
-    /// The base (0 until the first draw).
+    /// The base.
     n: u32,
     /// `n^k`, at most `2^32`.
     range: u64,
@@ -40,62 +39,16 @@ pub(crate) struct Digits {
     value: u32,
 }
 
-impl Default for Digits {
-    fn default() -> Self {
-        Digits::new()
-    }
-}
-
 impl Digits {
-    /// No digits yet; the first draw sets the base.
-    pub(crate) const fn new() -> Digits {
-        Digits {
-            n: 0,
-            range: 0,
-            threshold: 0,
-            reciprocal: 0,
-            per_word: 0,
-            left: 0,
-            value: 0,
-        }
-    }
-
-    /// A uniform integer in `0..n` (`n <= 1`: 0, without touching `rng`).
-    #[inline(always)]
-    pub(crate) fn draw(&mut self, rng: &mut ChaCha8Rng, n: u32) -> u32 {
-        if n <= 1 {
-            return 0;
-        }
-        if n != self.n {
-            self.set_base(n);
-        }
-        if self.left == 0 {
-            self.refill(rng);
-        }
-        let quotient = divide(self.value, self.reciprocal);
-        let digit = self.value - quotient * n;
-        self.value = quotient;
-        self.left -= 1;
-        digit
-    }
-
-    /// Digits per word in base `n` (1 for `n` above 65,536).
-    #[cfg(test)]
-    fn per_word(&self) -> u32 {
-        self.per_word
-    }
-
-    /// Switches to base `n >= 2`, dropping the digits left in the current word.
-    #[cold]
-    #[inline(never)]
-    fn set_base(&mut self, n: u32) {
-        let base = u64::from(n);
+    /// Draws in `0..n` (`n <= 1`: always 0, without touching the generator).
+    pub(crate) fn new(n: u32) -> Digits {
+        let base = u64::from(n.max(2));
         let (mut range, mut per_word) = (base, 1);
         while let Some(next) = range.checked_mul(base).filter(|next| *next <= 1 << 32) {
             range = next;
             per_word += 1;
         }
-        *self = Digits {
+        Digits {
             n,
             range,
             threshold: (1 << 32) % range,
@@ -105,7 +58,29 @@ impl Digits {
             per_word,
             left: 0,
             value: 0,
-        };
+        }
+    }
+
+    /// A uniform integer in `0..n`.
+    #[inline(always)]
+    pub(crate) fn draw(&mut self, rng: &mut ChaCha8Rng) -> u32 {
+        if self.n <= 1 {
+            return 0;
+        }
+        if self.left == 0 {
+            self.refill(rng);
+        }
+        let quotient = divide(self.value, self.reciprocal);
+        let digit = self.value - quotient * self.n;
+        self.value = quotient;
+        self.left -= 1;
+        digit
+    }
+
+    /// Digits per word in base `n` (1 for `n` above 65,536).
+    #[cfg(test)]
+    fn per_word(&self) -> u32 {
+        self.per_word
     }
 
     /// Draws a new word uniformly from `0..range`.
@@ -188,8 +163,8 @@ mod tests {
             (65_537, 1),
             (u32::MAX, 1),
         ] {
-            let mut digits = Digits::new();
-            digits.draw(&mut rng, n);
+            let mut digits = Digits::new(n);
+            digits.draw(&mut rng);
             assert_eq!(digits.per_word(), per_word, "base {n}");
         }
     }
@@ -197,28 +172,28 @@ mod tests {
     #[test]
     fn draws_stay_in_range_and_n_up_to_one_draws_nothing() {
         let mut rng = ChaCha8Rng::seed_from_u64(2);
-        let mut digits = Digits::new();
         for n in [2u32, 3, 91, 1000, 65_537, u32::MAX] {
+            let mut digits = Digits::new(n);
             for _ in 0..1000 {
-                assert!(digits.draw(&mut rng, n) < n);
+                assert!(digits.draw(&mut rng) < n);
             }
         }
         let before = rng.get_word_pos();
-        assert_eq!(digits.draw(&mut rng, 1), 0);
-        assert_eq!(digits.draw(&mut rng, 0), 0);
+        assert_eq!(Digits::new(1).draw(&mut rng), 0);
+        assert_eq!(Digits::new(0).draw(&mut rng), 0);
         assert_eq!(rng.get_word_pos(), before, "no word drawn for n <= 1");
     }
 
     #[test]
     fn one_word_serves_k_draws() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
-        let mut digits = Digits::new();
+        let mut digits = Digits::new(91);
         // 91^4 < 2^32: the first 4 draws take one word (barring a rare redraw, not at this seed).
         for _ in 0..4 {
-            digits.draw(&mut rng, 91);
+            digits.draw(&mut rng);
         }
         assert_eq!(rng.get_word_pos(), 1);
-        digits.draw(&mut rng, 91);
+        digits.draw(&mut rng);
         assert_eq!(rng.get_word_pos(), 2, "the fifth draw starts a new word");
     }
 
@@ -227,12 +202,12 @@ mod tests {
     #[test]
     fn digits_are_uniform_and_pairs_independent() {
         let mut rng = ChaCha8Rng::seed_from_u64(4);
-        let mut digits = Digits::new();
+        let mut digits = Digits::new(7);
         let draws = 490_000;
         let mut pairs = [0u32; 49];
         for _ in 0..draws / 2 {
-            let a = digits.draw(&mut rng, 7);
-            let b = digits.draw(&mut rng, 7);
+            let a = digits.draw(&mut rng);
+            let b = digits.draw(&mut rng);
             pairs[(a * 7 + b) as usize] += 1;
         }
         let expected = f64::from(draws / 2) / 49.0;
@@ -245,17 +220,13 @@ mod tests {
     }
 
     #[test]
-    fn same_seed_same_draws_and_a_new_base_starts_a_new_word() {
+    fn same_seed_same_draws() {
         let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(5), ChaCha8Rng::seed_from_u64(5));
-        let (mut x, mut y) = (Digits::new(), Digits::new());
-        for round in 0..100u32 {
-            let n = 2 + round % 5;
-            assert_eq!(x.draw(&mut a, n), y.draw(&mut b, n));
+        for n in 2..7 {
+            let (mut x, mut y) = (Digits::new(n), Digits::new(n));
+            for _ in 0..100 {
+                assert_eq!(x.draw(&mut a), y.draw(&mut b));
+            }
         }
-        let mut rng = ChaCha8Rng::seed_from_u64(6);
-        let mut digits = Digits::new();
-        digits.draw(&mut rng, 1000);
-        digits.draw(&mut rng, 999);
-        assert_eq!(rng.get_word_pos(), 2, "a new base draws a new word");
     }
 }

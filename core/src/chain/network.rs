@@ -512,9 +512,8 @@ struct Sender {
     query_timeout: Millis,
     /// [`NetworkConfig::drop_per_mille`].
     drop_per_mille: u32,
-    /// Latencies drawn: `latency_min..latency_min + latency_span`.
+    /// The least latency (the network's `latencies` draw what is added to it).
     latency_min: Millis,
-    latency_span: u32,
     /// [`NetworkConfig::trace`], and whether timers are lazy ([`Network::lazy_timers`]).
     trace: bool,
     lazy_timers: bool,
@@ -605,7 +604,8 @@ pub struct Network {
     genesis: Vec<u8>,
     genesis_id: Id,
     rng: ChaCha8Rng,
-    /// Latencies above the minimum, and per-mille drop coins, drawn from `rng`.
+    /// Latencies above the minimum (`0..=latency_max_ms - latency_min_ms`), and per-mille drop
+    /// coins, drawn from `rng`.
     latencies: Digits,
     drop_coins: Digits,
     queue: Queue,
@@ -708,6 +708,8 @@ impl Network {
             });
         }
         let rng = ChaCha8Rng::seed_from_u64(master.next_u64());
+        // The config is valid: latency_min_ms <= latency_max_ms <= MAX_LATENCY_MS.
+        let latencies = Digits::new(config.latency_max_ms - config.latency_min_ms + 1);
         let genesis_id = engines
             .first()
             .map(|engine| engine.vm().last_accepted())
@@ -734,8 +736,8 @@ impl Network {
             genesis,
             genesis_id,
             rng,
-            latencies: Digits::new(),
-            drop_coins: Digits::new(),
+            latencies,
+            drop_coins: Digits::new(1000),
             seq: 0,
             outbox: Outbox::default(),
             split: None,
@@ -1196,8 +1198,6 @@ impl Network {
             query_timeout: u64::from(config.query_timeout_ms),
             drop_per_mille: config.drop_per_mille,
             latency_min: u64::from(config.latency_min_ms),
-            // At most MAX_LATENCY_MS + 1.
-            latency_span: config.latency_max_ms - config.latency_min_ms + 1,
             trace: config.trace,
             lazy_timers: self.lazy_timers,
         }
@@ -1273,7 +1273,7 @@ impl Network {
         } else if sender.side != side(sender.split, to) {
             Some(DropReason::Partition)
         } else if sender.drop_per_mille > 0
-            && self.drop_coins.draw(&mut self.rng, 1000) < sender.drop_per_mille
+            && self.drop_coins.draw(&mut self.rng) < sender.drop_per_mille
         {
             Some(DropReason::Random)
         } else {
@@ -1283,7 +1283,7 @@ impl Network {
             Some(_) => now,
             None if from == to => now,
             None => {
-                let extra = self.latencies.draw(&mut self.rng, sender.latency_span);
+                let extra = self.latencies.draw(&mut self.rng);
                 now + sender.latency_min + u64::from(extra)
             }
         };

@@ -129,6 +129,8 @@ enum Stake {
     Unit {
         /// Number of validators.
         n: u32,
+        /// The draws in `0..n`, several per ChaCha word.
+        digits: Digits,
     },
     /// Different weights: `cumulative[i]` is the total weight of validators `0..=i`.
     Weighted {
@@ -143,8 +145,6 @@ enum Stake {
 #[derive(Clone, Debug)]
 pub struct Sampler {
     stake: Stake,
-    /// Unit stake: the draws in `0..n`, several per ChaCha word.
-    digits: Digits,
 }
 
 impl Sampler {
@@ -157,8 +157,10 @@ impl Sampler {
             .is_some_and(|first| *first > 0 && weights.iter().all(|w| w == first));
         if uniform || weights.is_empty() {
             return Sampler {
-                stake: Stake::Unit { n },
-                digits: Digits::new(),
+                stake: Stake::Unit {
+                    n,
+                    digits: Digits::new(n),
+                },
             };
         }
         let mut total = 0u64;
@@ -178,14 +180,13 @@ impl Sampler {
                 cumulative,
                 positive,
             },
-            digits: Digits::new(),
         }
     }
 
     /// How many distinct validators a sample can hold at most.
     pub fn capacity(&self) -> u32 {
         match &self.stake {
-            Stake::Unit { n } => *n,
+            Stake::Unit { n, .. } => *n,
             Stake::Weighted { positive, .. } => *positive,
         }
     }
@@ -198,11 +199,8 @@ impl Sampler {
             return;
         }
         out.reserve(want);
-        let complete = match &self.stake {
-            Stake::Unit { n } => {
-                let (n, digits) = (*n, &mut self.digits);
-                fill(rng, want, out, |rng| digits.draw(rng, n))
-            }
+        let complete = match &mut self.stake {
+            Stake::Unit { digits, .. } => fill(rng, want, out, |rng| digits.draw(rng)),
             Stake::Weighted { cumulative, .. } => {
                 let line = Below::new(cumulative.last().copied().unwrap_or(0));
                 fill(rng, want, out, |rng| {
@@ -248,7 +246,7 @@ impl Sampler {
     /// Number of validators.
     fn len(&self) -> NodeIndex {
         match &self.stake {
-            Stake::Unit { n } => *n,
+            Stake::Unit { n, .. } => *n,
             Stake::Weighted { cumulative, .. } => {
                 NodeIndex::try_from(cumulative.len()).unwrap_or(NodeIndex::MAX)
             }
