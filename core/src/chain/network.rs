@@ -61,10 +61,10 @@ mod wire;
 #[cfg(test)]
 mod tests;
 
-use queue::{Due, Envelope, Queue, Timer, NO_TIMER};
+use queue::{widen, Due, Envelope, Queue, Timer};
 use transcript::Transcript;
 pub use views::InFlightMessage;
-use wire::{Position, Wire, WireTable};
+use wire::{Height, Position, Wire, WireTable};
 
 /// How many finished polls of each node the confidence chart keeps.
 pub const CONFIDENCE_HISTORY: usize = 200;
@@ -455,12 +455,33 @@ struct Link {
     crashed: bool,
     /// Bumped at every crash and restart: messages and timers from an earlier life are lost.
     incarnation: u32,
+    /// The network's next sequence number at the last crash or restart: everything numbered
+    /// before it was sent in an earlier life.
+    since: u64,
 }
 
 impl Link {
     /// Live, and still in the life `incarnation`.
     fn reaches(self, incarnation: u32) -> bool {
         !self.crashed && self.incarnation == incarnation
+    }
+
+    /// Live, and in the life it was in when sequence number `seq` was given out.
+    #[inline(always)]
+    fn reaches_since(self, seq: u64) -> bool {
+        !self.crashed && seq >= self.since
+    }
+
+    /// Its incarnation when sequence number `seq` was given out, or, when that was in an
+    /// earlier life, an earlier incarnation (all that matters of it is that the node has left
+    /// it).
+    #[inline(always)]
+    fn incarnation_at(self, seq: u64) -> u32 {
+        if seq >= self.since {
+            self.incarnation
+        } else {
+            self.incarnation.saturating_sub(1)
+        }
     }
 }
 
@@ -473,8 +494,8 @@ struct Asked {
     request_id: u32,
     /// The asker's incarnation when it asked: the answer goes to that life only.
     incarnation: u32,
-    /// Eager timers: the timer's number in the queue; lazy timers: the timer's sequence number.
-    timer: u64,
+    /// The request's sequence number (its timer's is the next).
+    seq: u64,
     /// When the timer fires.
     deadline: Millis,
     /// An answer was put on the wire.
@@ -486,7 +507,7 @@ impl Asked {
     fn timer_for(self, peer: NodeIndex) -> Timer {
         Timer {
             at: self.deadline,
-            seq: self.timer,
+            seq: self.seq + 1,
             node: self.asker,
             peer,
             request_id: self.request_id,
@@ -944,6 +965,7 @@ impl Network {
         if let Some(link) = self.links.get_mut(node as usize) {
             link.crashed = true;
             link.incarnation += 1;
+            link.since = self.seq;
         }
         self.emit(ChainEvent::Crashed(node));
         Ok(())
@@ -1014,6 +1036,7 @@ impl Network {
             *link = Link {
                 crashed: false,
                 incarnation,
+                since: self.seq,
             };
         }
         self.emit(ChainEvent::Restarted(node));
@@ -1139,7 +1162,7 @@ impl Network {
             let message = Wire::PullQuery {
                 request_id: batch.request_id,
                 block_id,
-                requested_height: batch.requested_height,
+                requested_height: Height::new(batch.requested_height),
                 position: Position::at(index),
             };
             self.post_from(
@@ -1231,41 +1254,33 @@ impl Network {
         kind: &'static str,
         pack: impl FnOnce(&mut WireTable) -> Wire,
     ) {
-        let Some(recipient) = self.links.get(to as usize) else {
+        if to as usize >= self.links.len() {
             // An engine addressed a node that does not exist: nothing to deliver to.
             return;
-        };
-        // An answer goes to the asker's life that asked; anything else to the recipient's
-        // current life.
-        let incarnation = answer.map_or(recipient.incarnation, |asked| asked.incarnation);
+        }
         let (from, sender_incarnation, now) = (sender.from, sender.incarnation, sender.now);
         let seq = self.seq;
         self.seq += 1;
         self.stats.sent += 1;
-        let (mut timer, mut deadline) =
-            answer.map_or((NO_TIMER, 0), |asked| (asked.timer, asked.deadline));
         let mut pending_request = None;
         if let Some(request_id) = request {
             // avalanchego's sender registers the request with the timeout manager as it sends
             // (a failed GetAncestors is delivered as QueryFailed too: the engine tells them apart
-            // by request ID). The timer's sequence number is taken now in both timer modes, so
-            // that both order the same.
+            // by request ID). The timer's sequence number, the request's plus one, is taken now
+            // in both timer modes, so that both order the same.
             let timer_seq = self.seq;
             self.seq += 1;
-            deadline = now + sender.query_timeout;
             let pending = Timer {
-                at: deadline,
+                at: now + sender.query_timeout,
                 seq: timer_seq,
                 node: from,
                 peer: to,
                 request_id,
                 incarnation: sender_incarnation,
             };
-            timer = if sender.lazy_timers {
-                timer_seq
-            } else {
-                self.queue.push_timer(pending)
-            };
+            if !sender.lazy_timers {
+                self.queue.push_timer(pending);
+            }
             pending_request = Some(pending);
         }
         let dropped = if from == to {
@@ -1318,19 +1333,17 @@ impl Network {
             return;
         }
         let message = pack(&mut self.wire);
-        self.queue.push(
-            deliver_at,
-            Envelope {
-                seq,
-                from,
-                to,
-                incarnation,
-                sender_incarnation,
-                timer,
-                deadline,
-                message,
-            },
-        );
+        // What delivery derives the request bookkeeping from (see `Envelope::aux`): a request's
+        // latency gives its deadline, and its sequence number its timer's and the lives it was
+        // sent between. An answer goes to the asker's life that asked, so it is checked against
+        // the request's number; anything else against its own.
+        let aux = if request.is_some() {
+            (deliver_at - now) as u32
+        } else {
+            answer.map_or(seq, |asked| asked.seq) as u32
+        };
+        self.queue
+            .push(deliver_at, seq, Envelope::new(from, to, aux, message));
     }
 
     /// Handles the next entry of the queue. False when nothing is due. Cancelled timers and
@@ -1365,9 +1378,9 @@ impl Network {
                     self.handle(timer.peer, timer.node, message, None);
                     return true;
                 }
-                Due::Message { at, envelope } => {
+                Due::Message { at, seq, envelope } => {
                     self.now = self.now.max(at);
-                    self.deliver(envelope);
+                    self.deliver(at, seq, envelope);
                     return true;
                 }
             }
@@ -1375,29 +1388,31 @@ impl Network {
     }
 
     /// Delivers one message (or drops it: its recipient crashed since it was sent).
-    fn deliver(&mut self, envelope: Envelope) {
-        let Envelope {
-            seq,
-            from,
-            to,
-            incarnation,
-            sender_incarnation,
-            timer,
-            deadline,
-            message,
-        } = envelope;
-        let asked = message.request_id().map(|request_id| Asked {
+    fn deliver(&mut self, at: Millis, seq: u64, envelope: Envelope) {
+        let (from, to, message) = (envelope.from(), envelope.to(), envelope.message);
+        let request_id = message.request_id();
+        // The sequence number the recipient's life is checked against (see `post_from`).
+        let life = if request_id.is_some() {
+            seq
+        } else {
+            widen(seq, envelope.aux)
+        };
+        let asked = request_id.map(|request_id| Asked {
             asker: from,
             request_id,
-            incarnation: sender_incarnation,
-            timer,
-            deadline,
+            incarnation: self
+                .links
+                .get(from as usize)
+                .map_or(0, |link| link.incarnation_at(seq)),
+            seq,
+            deadline: at.saturating_sub(u64::from(envelope.aux))
+                + u64::from(self.config.query_timeout_ms),
             answered: false,
         });
         let reachable = self
             .links
             .get(to as usize)
-            .is_some_and(|link| link.reaches(incarnation));
+            .is_some_and(|link| link.reaches_since(life));
         if !reachable {
             self.stats.dropped += 1;
             if self.config.trace {
@@ -1425,8 +1440,10 @@ impl Network {
             });
         }
         if matches!(message, Wire::Chits { .. } | Wire::Ancestors { .. }) && !self.lazy_timers {
-            // avalanchego's timeout manager: a response removes the request's timeout.
-            self.queue.cancel_timer(timer);
+            // avalanchego's timeout manager: a response removes the request's timeout (an
+            // answer not sent while its request was handled names no request's number, and
+            // cancels nothing).
+            self.queue.cancel_timer(life + 1);
         }
         if self.answer_usual_pull_query(from, to, message, asked) {
             return;
@@ -1446,7 +1463,7 @@ impl Network {
                     from,
                     request_id,
                     table.id(block_id),
-                    requested_height,
+                    requested_height.get(),
                     now,
                     out,
                 ),
@@ -1500,7 +1517,7 @@ impl Network {
         let Some(accepted) = self
             .engines
             .get(to as usize)
-            .and_then(|engine| engine.usual_pull_query(&block, requested_height))
+            .and_then(|engine| engine.usual_pull_query(&block, requested_height.get()))
         else {
             return false;
         };

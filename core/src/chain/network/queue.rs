@@ -25,32 +25,64 @@ use core::cmp::{Ordering, Reverse};
 use super::wire::Wire;
 use crate::chain::engine::{Millis, NodeIndex};
 
-/// No timer: the entry's query has no timer, or the entry is not a query or an answer to one.
-pub(crate) const NO_TIMER: u64 = u64::MAX;
-
-/// A message on the wire (its deliver time is its bucket's): 64 bytes, one cache line.
+/// A message on the wire (its deliver time is its bucket's): 32 bytes, two to a cache line.
+///
+/// The request bookkeeping a message implies (its request timer, that timer's deadline, the
+/// lives of its sender and recipient) is not carried: the network derives it from the sequence
+/// numbers and `aux` (see `Network::post_from`), and the queue keeps only the low 32 bits of the
+/// sequence number, widening it again when the message comes out.
 #[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(32))]
 pub(crate) struct Envelope {
-    /// Sequence number (unique, increasing with every send).
-    pub seq: u64,
-    /// The request timer this message is tied to: for a request, its own timer; for an answer,
-    /// the timer of the request it answers. Eager timers: the timer's number (delivering the
-    /// answer cancels it); lazy timers: its sequence number. [`NO_TIMER`] otherwise.
-    pub timer: u64,
-    /// For a request or an answer: when the request's timer fires.
-    pub deadline: Millis,
-    /// Sender.
-    pub from: NodeIndex,
-    /// Recipient.
-    pub to: NodeIndex,
-    /// The recipient's incarnation when it was sent: a message to a node that crashed (and maybe
-    /// restarted) since is lost with the connection.
-    pub incarnation: u32,
-    /// The sender's incarnation when it was sent.
-    pub sender_incarnation: u32,
+    /// The sequence number's low 32 bits (set by [`Queue::push`]).
+    seq: u32,
+    /// For a request: its latency (the network derives the request's deadline from it). For
+    /// any other message: the low 32 bits of the sequence number its recipient's life is
+    /// checked against (the request's, for an answer sent while the request was handled; its
+    /// own otherwise).
+    pub aux: u32,
+    /// Sender and recipient ([`MAX_NODES`](super::MAX_NODES) fits in 16 bits).
+    from: u16,
+    to: u16,
     /// The message, its block IDs numbered and its bytes parked in the network's
     /// [`WireTable`](super::wire::WireTable).
     pub message: Wire,
+}
+
+const _: () = assert!(super::MAX_NODES <= u16::MAX as u32);
+
+impl Envelope {
+    /// A message from `from` to `to` (both below [`MAX_NODES`](super::MAX_NODES)).
+    #[inline(always)]
+    pub fn new(from: NodeIndex, to: NodeIndex, aux: u32, message: Wire) -> Envelope {
+        Envelope {
+            seq: 0,
+            aux,
+            from: from as u16,
+            to: to as u16,
+            message,
+        }
+    }
+
+    /// Sender.
+    #[inline(always)]
+    pub fn from(&self) -> NodeIndex {
+        NodeIndex::from(self.from)
+    }
+
+    /// Recipient.
+    #[inline(always)]
+    pub fn to(&self) -> NodeIndex {
+        NodeIndex::from(self.to)
+    }
+}
+
+/// The sequence number whose low 32 bits are `low`, among the 2^32 numbers up to `newest`.
+/// Every message in flight was numbered within 2^32 sends of the newest: a send that leaves a
+/// message queued takes at most two numbers, and the network cannot hold 2^31 messages.
+#[inline(always)]
+pub(crate) fn widen(newest: u64, low: u32) -> u64 {
+    newest.wrapping_sub(u64::from((newest as u32).wrapping_sub(low)))
 }
 
 /// A query timer: `QueryFailed { request_id, peer }` for `node` unless cancelled first.
@@ -103,8 +135,12 @@ impl Ord for Late {
 /// What comes out of the queue next.
 #[derive(Debug)]
 pub(crate) enum Due {
-    /// A message, due at `at`.
-    Message { at: Millis, envelope: Envelope },
+    /// A message with sequence number `seq`, due at `at`.
+    Message {
+        at: Millis,
+        seq: u64,
+        envelope: Envelope,
+    },
     /// A timer that was not cancelled.
     Timer(Timer),
 }
@@ -117,10 +153,11 @@ enum Source {
     Late,
 }
 
-/// Envelopes per chunk of the ring's storage (1 KB). A bucket fills a chunk within a millisecond
-/// or two of virtual time, while the lines it took over are still in cache; bigger chunks were
-/// measured to miss more (cachegrind, 1,000 nodes: 32 per chunk 3.00 M last-level misses, 16
-/// 2.91 M, 8 2.98 M).
+/// Envelopes per chunk of the ring's storage (512 bytes). A bucket fills a chunk within a
+/// millisecond or two of virtual time, while the lines it took over are still in cache; other
+/// sizes were measured to miss more (cachegrind with a 1 MB last-level cache, 1,000 nodes:
+/// with 64-byte envelopes, 32 per chunk 3.00 M last-level misses, 16 2.91 M, 8 2.98 M; with
+/// 32-byte envelopes, 32 per chunk 2.16 M, 16 2.14 M, 8 2.15 M).
 const CHUNK: usize = 16;
 
 /// No chunk.
@@ -174,14 +211,16 @@ pub(crate) struct Queue {
     cursor: Millis,
     /// Messages in the ring.
     messages: usize,
-    /// Timers in order; `timers[i]` has the absolute number `timers_popped + i`.
+    /// The sequence number of the newest message pushed (messages are pushed in sequence
+    /// order).
+    newest: u64,
+    /// Timers in (deliver time, sequence) order.
     timers: VecDeque<Timer>,
-    timers_popped: u64,
-    /// One bit per timer number from `cancelled_base` on: the answer arrived, skip it. A bitmap
-    /// apart from the timers keeps cancelling (a random access per answer) within a few
-    /// kilobytes.
-    cancelled: VecDeque<u64>,
-    cancelled_base: u64,
+    /// One bit per sequence number from `live_base` (a multiple of 64) on, set for a timer in
+    /// `timers` that was not cancelled. Apart from the timers, so that cancelling (a random
+    /// access per answer) stays within a few kilobytes.
+    live: VecDeque<u64>,
+    live_base: u64,
     /// Timers in `timers` that were not cancelled.
     live_timers: usize,
     /// Late timers (lazy mode), earliest first.
@@ -200,10 +239,10 @@ impl Queue {
             free: Vec::new(),
             cursor: 0,
             messages: 0,
+            newest: 0,
             timers: VecDeque::new(),
-            timers_popped: 0,
-            cancelled: VecDeque::new(),
-            cancelled_base: 0,
+            live: VecDeque::new(),
+            live_base: 0,
             live_timers: 0,
             late: BinaryHeap::new(),
         }
@@ -236,11 +275,13 @@ impl Queue {
         chunk
     }
 
-    /// Queues a message due at `at`, which must be at or after the time of the last entry
-    /// popped and within the ring's span of it (the network guarantees both: latency <=
-    /// `latency_max`).
+    /// Queues message number `seq` due at `at`. Messages are pushed in sequence order, each due
+    /// at or after the time of the last entry popped and within the ring's span of it (the
+    /// network guarantees all three: it pushes as it numbers, and latency <= `latency_max`).
     #[inline(always)]
-    pub fn push(&mut self, at: Millis, envelope: Envelope) {
+    pub fn push(&mut self, at: Millis, seq: u64, mut envelope: Envelope) {
+        envelope.seq = seq as u32;
+        self.newest = seq;
         // The cursor may have run ahead over empty buckets while peeking; every bucket between
         // `at` and it is empty, so moving it back is safe. An empty ring's cursor may instead be
         // laps behind (timers alone moved time on): it restarts at the message.
@@ -284,54 +325,66 @@ impl Queue {
         (chunk, 0)
     }
 
-    /// Queues a timer; returns its number (for [`Queue::cancel_timer`]). Timers must be pushed in
-    /// (deliver time, sequence) order, which a fixed timeout guarantees.
-    pub fn push_timer(&mut self, timer: Timer) -> u64 {
-        let number = self.timers_popped + self.timers.len() as u64;
-        while (number - self.cancelled_base) / 64 >= self.cancelled.len() as u64 {
-            self.cancelled.push_back(0);
+    /// Queues a timer (cancelled by [`Queue::cancel_timer`] with its sequence number). Timers
+    /// must be pushed in (deliver time, sequence) order, which a fixed timeout guarantees.
+    pub fn push_timer(&mut self, timer: Timer) {
+        if self.live.is_empty() {
+            self.live_base = timer.seq & !63;
         }
-        self.timers.push_back(timer);
-        self.live_timers += 1;
-        number
+        if let Some((word, bit)) = self.live_bit(timer.seq) {
+            while word >= self.live.len() {
+                self.live.push_back(0);
+            }
+            if let Some(w) = self.live.get_mut(word) {
+                *w |= bit;
+            }
+            self.timers.push_back(timer);
+            self.live_timers += 1;
+        }
     }
 
-    /// The word and bit of timer `number` in the cancelled bitmap.
-    fn cancelled_bit(&self, number: u64) -> (usize, u64) {
-        let offset = number.saturating_sub(self.cancelled_base);
-        ((offset / 64) as usize, 1 << (offset % 64))
+    /// The word and bit of sequence number `seq` in the live bitmap (None: before its start).
+    fn live_bit(&self, seq: u64) -> Option<(usize, u64)> {
+        let offset = seq.checked_sub(self.live_base)?;
+        Some((usize::try_from(offset / 64).ok()?, 1 << (offset % 64)))
+    }
+
+    /// Is timer `seq` queued and not cancelled?
+    fn is_live(&self, seq: u64) -> bool {
+        self.live_bit(seq)
+            .and_then(|(word, bit)| Some(self.live.get(word)? & bit != 0))
+            .unwrap_or(false)
     }
 
     /// Is the front timer cancelled?
     fn front_cancelled(&self) -> bool {
-        if self.timers.is_empty() {
-            return false;
-        }
-        let (word, bit) = self.cancelled_bit(self.timers_popped);
-        self.cancelled.get(word).is_some_and(|w| w & bit != 0)
+        self.timers
+            .front()
+            .is_some_and(|timer| !self.is_live(timer.seq))
     }
 
-    /// The front timer left the queue.
-    fn timer_popped(&mut self) {
-        self.timers_popped += 1;
-        while self.timers_popped >= self.cancelled_base + 64 && !self.cancelled.is_empty() {
-            self.cancelled.pop_front();
-            self.cancelled_base += 64;
+    /// The front timer left the queue: drops the bitmap words before the next one.
+    fn timer_popped(&mut self, popped: u64) {
+        let Some(front) = self.timers.front() else {
+            self.live.clear();
+            return;
+        };
+        let floor = front.seq.max(popped + 1);
+        while self.live_base + 64 <= floor && !self.live.is_empty() {
+            self.live.pop_front();
+            self.live_base += 64;
         }
     }
 
-    /// Cancels timer `number` if it is still queued.
-    pub fn cancel_timer(&mut self, number: u64) {
-        if number == NO_TIMER || number < self.timers_popped {
+    /// Cancels timer `seq` if it is queued (any other number, a message's or a timer that
+    /// already fired, does nothing).
+    pub fn cancel_timer(&mut self, seq: u64) {
+        let Some((word, bit)) = self.live_bit(seq) else {
             return;
-        }
-        if number - self.timers_popped >= self.timers.len() as u64 {
-            return;
-        }
-        let (word, bit) = self.cancelled_bit(number);
-        if let Some(w) = self.cancelled.get_mut(word) {
-            if *w & bit == 0 {
-                *w |= bit;
+        };
+        if let Some(w) = self.live.get_mut(word) {
+            if *w & bit != 0 {
+                *w &= !bit;
                 self.live_timers -= 1;
             }
         }
@@ -345,7 +398,7 @@ impl Queue {
         let front = self
             .pool
             .get(bucket.head as usize * CHUNK + bucket.head_pos as usize)?;
-        Some((bucket.at, front.seq))
+        Some((bucket.at, widen(self.newest, front.seq)))
     }
 
     /// The index of the first non-empty bucket from the cursor on, moving the cursor to it;
@@ -391,14 +444,19 @@ impl Queue {
             self.free.push(head);
         }
         self.messages -= 1;
-        Some(Due::Message { at, envelope })
+        Some(Due::Message {
+            at,
+            seq: widen(self.newest, envelope.seq),
+            envelope,
+        })
     }
 
     /// Drops cancelled timers from the front.
     fn skip_cancelled(&mut self) {
         while self.front_cancelled() {
-            self.timers.pop_front();
-            self.timer_popped();
+            if let Some(timer) = self.timers.pop_front() {
+                self.timer_popped(timer.seq);
+            }
         }
     }
 
@@ -438,7 +496,12 @@ impl Queue {
         match self.next()?.0 {
             Source::Timers => {
                 let timer = self.timers.pop_front()?;
-                self.timer_popped();
+                if let Some((word, bit)) = self.live_bit(timer.seq) {
+                    if let Some(w) = self.live.get_mut(word) {
+                        *w &= !bit;
+                    }
+                }
+                self.timer_popped(timer.seq);
                 self.live_timers -= 1;
                 Some(Due::Timer(timer))
             }
@@ -470,18 +533,18 @@ impl Queue {
         })
     }
 
-    /// Up to `max` messages in flight in delivery order, with their deliver times (the page's
-    /// "in flight" list). O(in flight).
-    pub fn in_flight(&self, max: usize) -> Vec<(Millis, &Envelope)> {
-        let mut all: Vec<(Millis, &Envelope)> = self
+    /// Up to `max` messages in flight in delivery order, with their deliver times and sequence
+    /// numbers (the page's "in flight" list). O(in flight).
+    pub fn in_flight(&self, max: usize) -> Vec<(Millis, u64, &Envelope)> {
+        let mut all: Vec<(Millis, u64, &Envelope)> = self
             .buckets
             .iter()
             .flat_map(|bucket| {
                 self.bucket_envelopes(bucket)
-                    .map(move |envelope| (bucket.at, envelope))
+                    .map(move |envelope| (bucket.at, widen(self.newest, envelope.seq), envelope))
             })
             .collect();
-        all.sort_unstable_by_key(|(at, envelope)| (*at, envelope.seq));
+        all.sort_unstable_by_key(|(at, seq, _)| (*at, *seq));
         all.truncate(max);
         all
     }
@@ -490,20 +553,16 @@ impl Queue {
 mod tests {
     use super::*;
 
-    fn envelope(seq: u64) -> Envelope {
-        Envelope {
-            seq,
-            from: 0,
-            to: 1,
-            incarnation: 0,
-            sender_incarnation: 0,
-            timer: NO_TIMER,
-            deadline: 0,
-            message: Wire::QueryFailed {
+    fn envelope() -> Envelope {
+        Envelope::new(
+            0,
+            1,
+            0,
+            Wire::QueryFailed {
                 request_id: 0,
                 peer: 0,
             },
-        }
+        )
     }
 
     fn timer(at: Millis, seq: u64) -> Timer {
@@ -521,7 +580,7 @@ mod tests {
         let mut out = Vec::new();
         while let Some(due) = queue.pop() {
             out.push(match due {
-                Due::Message { at, envelope } => (at, envelope.seq),
+                Due::Message { at, seq, .. } => (at, seq),
                 Due::Timer(t) => (t.at, t.seq),
             });
         }
@@ -531,12 +590,12 @@ mod tests {
     #[test]
     fn messages_come_out_by_time_then_sequence() {
         let mut queue = Queue::new(100);
-        queue.push(50, envelope(0));
-        queue.push(10, envelope(1));
-        queue.push(50, envelope(2));
-        queue.push(100, envelope(3));
+        queue.push(50, 0, envelope());
+        queue.push(10, 1, envelope());
+        queue.push(50, 2, envelope());
+        queue.push(100, 3, envelope());
         queue.push_timer(timer(30, 4));
-        queue.push(30, envelope(5));
+        queue.push(30, 5, envelope());
         assert_eq!(
             order(&mut queue),
             [(10, 1), (30, 4), (30, 5), (50, 0), (50, 2), (100, 3)]
@@ -547,12 +606,12 @@ mod tests {
     #[test]
     fn a_push_behind_the_peeked_cursor_still_comes_first() {
         let mut queue = Queue::new(100);
-        queue.push(90, envelope(0));
+        queue.push(90, 0, envelope());
         queue.push_timer(timer(20, 1));
         assert_eq!(queue.peek(), Some((20, 1)));
         assert!(matches!(queue.pop(), Some(Due::Timer(_))));
         // Sent at 20 with latency 5: due before the message at 90 the cursor already saw.
-        queue.push(25, envelope(2));
+        queue.push(25, 2, envelope());
         assert_eq!(order(&mut queue), [(25, 2), (90, 0)]);
     }
 
@@ -570,21 +629,21 @@ mod tests {
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             let latency = (state >> 33) % 11;
-            queue.push(now + latency, envelope(seq));
+            queue.push(now + latency, seq, envelope());
             reference.insert((now + latency, seq));
             seq += 1;
             if round.is_multiple_of(7) {
-                let number = queue.push_timer(timer(now + 25, seq));
+                queue.push_timer(timer(now + 25, seq));
                 if (state >> 20).is_multiple_of(3) {
                     // Answered: cancelled, never comes out.
-                    queue.cancel_timer(number);
+                    queue.cancel_timer(seq);
                 } else {
                     reference.insert((now + 25, seq));
                 }
                 seq += 1;
             }
             let popped = match queue.pop().unwrap() {
-                Due::Message { at, envelope } => (at, envelope.seq),
+                Due::Message { at, seq, .. } => (at, seq),
                 Due::Timer(t) => (t.at, t.seq),
             };
             assert_eq!(Some(popped), reference.pop_first());
@@ -597,7 +656,7 @@ mod tests {
     #[test]
     fn late_timers_merge_by_time_then_sequence() {
         let mut queue = Queue::new(100);
-        queue.push(40, envelope(3));
+        queue.push(40, 3, envelope());
         queue.push_late_timer(timer(50, 1));
         queue.push_late_timer(timer(40, 2));
         queue.push_timer(timer(40, 0));
@@ -614,34 +673,40 @@ mod tests {
     #[test]
     fn cancelled_timers_are_skipped() {
         let mut queue = Queue::new(100);
-        let first = queue.push_timer(timer(1000, 0));
-        let second = queue.push_timer(timer(1001, 1));
-        queue.cancel_timer(first);
+        queue.push_timer(timer(1000, 0));
+        queue.push_timer(timer(1001, 1));
+        queue.cancel_timer(0);
         assert!(!queue.is_empty());
-        queue.cancel_timer(second);
-        queue.cancel_timer(second);
+        queue.cancel_timer(1);
+        queue.cancel_timer(1);
         assert!(queue.is_empty());
         assert!(queue.pop().is_none());
-        let third = queue.push_timer(timer(1002, 2));
-        assert_eq!(third, 2);
-        assert_eq!(order(&mut queue), [(1002, 2)]);
+        queue.push_timer(timer(1002, 5));
+        // Numbers that are not a queued timer's do nothing.
+        for other in [2, 3, 4, 6, 1000] {
+            queue.cancel_timer(other);
+        }
+        assert!(!queue.is_empty());
+        assert_eq!(order(&mut queue), [(1002, 5)]);
         // Cancelling a timer that already fired does nothing.
-        queue.cancel_timer(third);
+        queue.cancel_timer(5);
         assert!(queue.is_empty());
+        queue.push_timer(timer(1003, 200));
+        assert_eq!(order(&mut queue), [(1003, 200)]);
     }
 
     #[test]
     fn a_bucket_spans_chunks_and_read_chunks_are_reused() {
         let mut queue = Queue::new(100);
         for seq in 0..100 {
-            queue.push(5, envelope(seq));
+            queue.push(5, seq, envelope());
         }
-        queue.push(7, envelope(100));
+        queue.push(7, 100, envelope());
         let expected: Vec<(Millis, u64)> = (0..100).map(|seq| (5, seq)).chain([(7, 100)]).collect();
         let listed: Vec<(Millis, u64)> = queue
             .in_flight(usize::MAX)
             .iter()
-            .map(|(at, envelope)| (*at, envelope.seq))
+            .map(|(at, seq, _)| (*at, *seq))
             .collect();
         assert_eq!(listed, expected);
         assert_eq!(queue.in_flight(3).len(), 3);
@@ -650,15 +715,34 @@ mod tests {
         assert_eq!(chunks, 100usize.div_ceil(CHUNK) + 1);
         // The same load again takes the chunks read, none new.
         for seq in 101..201 {
-            queue.push(9, envelope(seq));
+            queue.push(9, seq, envelope());
         }
         assert_eq!(queue.next.len(), chunks);
         assert_eq!(order(&mut queue).len(), 100);
     }
 
     #[test]
-    fn a_queued_message_is_one_cache_line() {
-        assert_eq!(core::mem::size_of::<Envelope>(), 64);
+    fn a_queued_message_is_half_a_cache_line() {
+        assert_eq!(core::mem::size_of::<Envelope>(), 32);
+        assert_eq!(core::mem::align_of::<Envelope>(), 32);
+    }
+
+    #[test]
+    fn sequence_numbers_widen_across_the_32_bit_boundary() {
+        let mut queue = Queue::new(100);
+        let base = (1u64 << 32) - 2;
+        for (i, at) in [(0, 10), (1, 10), (2, 11), (3, 10)] {
+            queue.push(at, base + i, envelope());
+        }
+        assert_eq!(
+            order(&mut queue),
+            [(10, base), (10, base + 1), (10, base + 3), (11, base + 2)]
+        );
+        assert_eq!(
+            widen(u64::from(u32::MAX) + 5, u32::MAX),
+            u64::from(u32::MAX)
+        );
+        assert_eq!(widen(7, 3), 3);
     }
 
     #[test]
@@ -667,12 +751,12 @@ mod tests {
         // messages are sent, due at 262 (bucket 6) and 200 (bucket 8). A cursor left at 5
         // would find bucket 6 first and deliver 262 before 200.
         let mut queue = Queue::new(63);
-        queue.push(5, envelope(0));
+        queue.push(5, 0, envelope());
         assert_eq!(order(&mut queue), [(5, 0)]);
         queue.push_timer(timer(200, 1));
         assert!(matches!(queue.pop(), Some(Due::Timer(_))));
-        queue.push(262, envelope(2));
-        queue.push(200, envelope(3));
+        queue.push(262, 2, envelope());
+        queue.push(200, 3, envelope());
         assert_eq!(order(&mut queue), [(200, 3), (262, 2)]);
     }
 }

@@ -170,10 +170,10 @@ impl Network {
         self.queue
             .in_flight(max)
             .into_iter()
-            .map(|(at, envelope)| InFlightMessage {
-                seq: envelope.seq,
-                from: envelope.from,
-                to: envelope.to,
+            .map(|(at, seq, envelope)| InFlightMessage {
+                seq,
+                from: envelope.from(),
+                to: envelope.to(),
                 kind: envelope.message.kind(),
                 deliver_at: at,
             })
