@@ -530,6 +530,95 @@ fn a_restart_keeps_the_accepted_chain() {
     assert_eq!(network.block(&block).unwrap().known_by, 20);
 }
 
+/// Crashes and at once restarts node 0 while its queries and their answers are in flight, in
+/// both timer modes: whatever was sent to its earlier life is lost, and so is every answer to a
+/// query its earlier life sent, even one sent after the restart; everything else arrives.
+fn restart_with_messages_in_flight(eager: bool) -> (Id, NetworkStats) {
+    let mut network = Network::new(NetworkConfig {
+        trace: true,
+        ..config(24, 23)
+    })
+    .unwrap();
+    if eager {
+        network.force_eager_timers();
+    }
+    let block = propose_and_build(&mut network, 0, "in flight");
+    // Until node 0's queries are out and some of them have been answered.
+    while !network.take_events().iter().any(|event| {
+        matches!(event, ChainEvent::MessageSent { from, to: 0, kind: "Chits", .. } if *from != 0)
+    }) {
+        assert_eq!(network.step_message(), StepOutcome::Progress);
+    }
+    network.run(20);
+    network.crash(0).unwrap();
+    network.restart(0).unwrap();
+    // Everything numbered so far belongs to the earlier life.
+    let restart_seq = network.seq;
+    let before = network.in_flight(usize::MAX);
+    assert!(before.iter().any(|m| m.to == 0 && m.kind == "Chits"));
+    assert!(before.iter().any(|m| m.from == 0 && m.kind == "PullQuery"));
+    network.run_until_decided(block, BUDGET);
+    network.run_until_quiet(BUDGET);
+    let events = network.take_events();
+    // Sent to the earlier life: lost.
+    for message in before.iter().filter(|m| m.to == 0) {
+        assert!(events.iter().any(|event| matches!(
+            event,
+            ChainEvent::MessageDropped { seq, reason: DropReason::Crashed, .. } if *seq == message.seq
+        )));
+    }
+    // Answers to node 0 sent since: each answers the query delivered in the same step (or, sent
+    // later, none), and is lost exactly when that query came from the earlier life.
+    let mut fates = BTreeMap::new();
+    let mut answering = None;
+    let mut old_answers_sent_after = 0;
+    for event in events {
+        match event {
+            ChainEvent::MessageDelivered {
+                seq,
+                from,
+                to,
+                kind,
+            } => {
+                if to == 0 && seq >= restart_seq {
+                    assert_eq!(fates.remove(&seq), Some(true), "message {seq}");
+                }
+                answering = (from == 0 && kind.ends_with("Query")).then_some(seq);
+            }
+            ChainEvent::MessageSent {
+                seq, to: 0, kind, ..
+            } if seq >= restart_seq => {
+                let current = kind != "Chits" || answering.is_none_or(|query| query >= restart_seq);
+                if !current {
+                    old_answers_sent_after += 1;
+                }
+                fates.insert(seq, current);
+            }
+            ChainEvent::MessageDropped {
+                seq, to: 0, reason, ..
+            } if seq >= restart_seq => {
+                assert_eq!(reason, DropReason::Crashed);
+                assert_eq!(fates.remove(&seq), Some(false), "message {seq}");
+            }
+            _ => {}
+        }
+    }
+    assert!(fates.is_empty());
+    assert!(
+        old_answers_sent_after > 0,
+        "the run answers queries of the earlier life"
+    );
+    assert_accepted_everywhere(&network, &block);
+    (network.transcript_hash(), network.stats())
+}
+
+#[test]
+fn a_restart_loses_what_was_sent_to_and_asked_by_the_earlier_life() {
+    let lazy = restart_with_messages_in_flight(false);
+    let eager = restart_with_messages_in_flight(true);
+    assert_eq!(lazy, eager);
+}
+
 #[test]
 fn refused_commands_leave_the_network_unchanged() {
     let mut network = Network::new(NetworkConfig {
