@@ -70,6 +70,8 @@ use wire::{Height, Position, Wire, WireTable};
 pub const CONFIDENCE_HISTORY: usize = 200;
 /// The largest network.
 pub const MAX_NODES: u32 = 10_000;
+// Every node of a network can be sampled.
+const _: () = assert!(MAX_NODES as usize <= crate::chain::engine::sampler::MAX_VALIDATORS);
 /// The largest one-way latency, in virtual milliseconds.
 pub const MAX_LATENCY_MS: u32 = 60_000;
 

@@ -28,9 +28,10 @@
 //! - line 0: `finished_at`, the thresholds, the counters (`remaining`, `received`, how many
 //!   distinct blocks got votes, how many IDs are interned) and the first interned block ID,
 //!   usually the only one;
-//! - line 1 on: the votes of the inline IDs, then one 8-byte cell per sampled node,
-//!   `{node, answer}` (the first six in line 1), the answer naming its IDs by their indices
-//!   among the interned IDs (see [`Cell`]); then the second interned ID;
+//! - line 1 on: the votes of the inline IDs, then one 4-byte cell per sampled node,
+//!   `{node, answer}` (the first twelve in line 1, the other eight of the usual twenty in
+//!   line 2), the answer naming its IDs by their indices among the interned IDs (see
+//!   [`Cell`]); then the second interned ID;
 //! - then what only starting and recording the poll read, and the heap spills.
 //!
 //! Votes are counted per interned ID, so the distinct voted blocks are the interned IDs with
@@ -41,6 +42,7 @@
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
+use crate::chain::engine::sampler::MAX_VALIDATORS;
 use crate::chain::engine::{Millis, NodeIndex};
 use crate::chain::id::{Id, ID_BITS};
 use crate::chain::snowball::Bag;
@@ -87,28 +89,52 @@ pub(crate) const PAIRS: usize = 4;
 const WAITING: u32 = 0;
 /// [`Cell::answer`]: the query failed.
 const FAILED: u32 = 1;
-/// [`Cell::answer`] tag (top two bits) of chits whose three indices fit [`FIELD`] bits each:
-/// `preferred | at_height << 10 | vote << 20`, with [`NO_VOTE`] for a dropped vote.
-const PACKED: u32 = 0b10 << 30;
-/// [`Cell::answer`] tag of other chits: the low 30 bits index [`Poll::wide`].
-const WIDE: u32 = 0b11 << 30;
+/// [`Cell::answer`] tag (top two of its 16 bits) of chits whose three indices fit [`FIELD`]
+/// bits each: `preferred | at_height << 4 | vote << 8`, with [`NO_VOTE`] for a dropped vote.
+const PACKED: u32 = 0b10 << 14;
+/// [`Cell::answer`] tag of other chits: the low 14 bits index [`Poll::wide`] (a poll has at most
+/// [`MAX_VALIDATORS`] = 2^14 cells, so fewer wide answers).
+const WIDE: u32 = 0b11 << 14;
+/// The bits of [`Cell::answer`] below its tag.
+const PAYLOAD: u32 = (1 << 14) - 1;
 /// The tag bits of [`Cell::answer`].
-const TAG: u32 = 0b11 << 30;
+const TAG: u32 = 0b11 << 14;
 /// Bits per index in a [`PACKED`] answer.
-const FIELD_BITS: u32 = 10;
+const FIELD_BITS: u32 = 4;
 /// Mask of one index in a [`PACKED`] answer; as the vote index it means "no vote", so packed
 /// indices stay below it.
 const FIELD: u32 = (1 << FIELD_BITS) - 1;
 /// The vote index of a [`PACKED`] answer whose vote was dropped.
 const NO_VOTE: u32 = FIELD;
 
-/// One sampled node and its answer, in 8 bytes: `answer` is [`WAITING`], [`FAILED`], or chits
-/// with their IDs as indices into the poll's interned IDs ([`PACKED`], or [`WIDE`] for indices
-/// too big to pack, which only samples of hundreds of nodes can produce).
+const _: () = assert!(MAX_VALIDATORS <= PAYLOAD as usize + 1 && MAX_VALIDATORS <= 1 << 16);
+
+/// One sampled node and its answer, in 4 bytes: `node` fits 16 bits because a sampler draws
+/// among at most [`MAX_VALIDATORS`]; `answer` is [`WAITING`], [`FAILED`], or chits with their
+/// IDs as indices into the poll's interned IDs ([`PACKED`], or [`WIDE`] for indices too big to
+/// pack: answers naming 15 or more distinct blocks in one poll).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 struct Cell {
-    node: NodeIndex,
-    answer: u32,
+    node: u16,
+    answer: u16,
+}
+
+impl Cell {
+    /// A waiting cell for `node` (below [`MAX_VALIDATORS`]).
+    fn waiting(node: NodeIndex) -> Cell {
+        Cell {
+            node: u16::try_from(node).unwrap_or(u16::MAX),
+            answer: WAITING as u16,
+        }
+    }
+
+    fn node(self) -> NodeIndex {
+        NodeIndex::from(self.node)
+    }
+
+    fn code(self) -> u32 {
+        u32::from(self.answer)
+    }
 }
 
 /// The cells of a poll, in sampled order: inside the poll up to [`INLINE_SLOTS`], else on the
@@ -129,19 +155,11 @@ impl Cells {
             Ok(len) if sampled.len() <= INLINE_SLOTS => {
                 let mut cells = [Cell::default(); INLINE_SLOTS];
                 for (cell, node) in cells.iter_mut().zip(sampled) {
-                    cell.node = *node;
+                    *cell = Cell::waiting(*node);
                 }
                 Cells::Inline { len, cells }
             }
-            _ => Cells::Heap(
-                sampled
-                    .iter()
-                    .map(|node| Cell {
-                        node: *node,
-                        answer: WAITING,
-                    })
-                    .collect(),
-            ),
+            _ => Cells::Heap(sampled.iter().map(|node| Cell::waiting(*node)).collect()),
         }
     }
 
@@ -302,7 +320,7 @@ impl Poll {
     #[inline(always)]
     fn waiting_cell(&self, node: NodeIndex, position: Option<usize>) -> Option<usize> {
         let cells = self.cells.as_slice();
-        let waiting = |cell: &Cell| cell.node == node && cell.answer == WAITING;
+        let waiting = |cell: &Cell| cell.node() == node && cell.code() == WAITING;
         match position {
             Some(index) if cells.get(index).is_some_and(waiting) => Some(index),
             _ => cells.iter().position(waiting),
@@ -312,7 +330,8 @@ impl Poll {
     /// Records the answer of the cell at `index`.
     fn answer(&mut self, index: usize, code: u32) {
         if let Some(cell) = self.cells.as_mut_slice().get_mut(index) {
-            cell.answer = code;
+            // Codes are 16-bit (see [`PACKED`] and [`WIDE`]).
+            cell.answer = code as u16;
         }
         self.remaining = self.remaining.saturating_sub(1);
     }
@@ -436,12 +455,13 @@ impl Poll {
 
     /// The code of chits with interned indices `preferred`, `at_height` and `vote`.
     fn encode(&mut self, preferred: u32, at_height: u32, vote: Option<u32>) -> u32 {
-        let packed_vote = vote.unwrap_or(NO_VOTE);
-        if preferred < FIELD && at_height < FIELD && packed_vote <= FIELD {
+        // Every index below FIELD, which as the vote means "no vote".
+        if preferred < FIELD && at_height < FIELD && vote.is_none_or(|vote| vote < FIELD) {
+            let packed_vote = vote.unwrap_or(NO_VOTE);
             PACKED | preferred | at_height << FIELD_BITS | packed_vote << (2 * FIELD_BITS)
         } else {
-            // A poll has no more answers than sampled nodes, far fewer than 2^30.
-            let index = u32::try_from(self.wide.len()).unwrap_or(u32::MAX) & !TAG;
+            // A poll has no more answers than cells, at most MAX_VALIDATORS = 2^14.
+            let index = u32::try_from(self.wide.len()).unwrap_or(u32::MAX) & PAYLOAD;
             self.wide
                 .push([preferred, at_height, vote.unwrap_or(u32::MAX)]);
             WIDE | index
@@ -457,7 +477,7 @@ impl Poll {
         const HIGH_BITS: u32 = (FIELD & !1) | (FIELD & !1) << FIELD_BITS;
         let mut counts = [0; PAIRS];
         for cell in self.cells.as_slice() {
-            let code = cell.answer;
+            let code = cell.code();
             if code & TAG == PACKED && code & HIGH_BITS == 0 {
                 let pair = (code & 1) << 1 | (code >> FIELD_BITS) & 1;
                 if let Some(count) = counts.get_mut(pair as usize) {
@@ -494,14 +514,14 @@ impl Poll {
         self.cells
             .as_slice()
             .iter()
-            .map(|cell| (cell.node, self.chits_at(cell.answer)))
+            .map(|cell| (cell.node(), self.chits_at(cell.code())))
     }
 
     /// Sampled nodes in sampled order, with their answers.
     pub fn slots(&self) -> impl Iterator<Item = Slot> + '_ {
         self.cells.as_slice().iter().map(|cell| Slot {
-            node: cell.node,
-            answer: self.decode(cell.answer),
+            node: cell.node(),
+            answer: self.decode(cell.code()),
         })
     }
 
@@ -908,7 +928,8 @@ mod tests {
         let p = poll(20);
         let start = core::ptr::from_ref(&p) as usize;
         let cells = p.cells.as_slice().as_ptr() as usize;
-        assert_eq!(cells - start, 80, "line 1 holds the first six cells");
+        assert_eq!(cells - start, 80, "line 1 holds the first twelve cells");
+        assert_eq!(core::mem::size_of::<Cell>(), 4);
     }
 
     #[test]
@@ -962,6 +983,27 @@ mod tests {
         assert!(p.wide.len() > 50, "wide answers were exercised");
         assert!(p.slots().eq(expected.iter().copied()));
         assert_eq!(p.remaining(), 0);
+    }
+
+    #[test]
+    fn a_vote_for_the_sixteenth_id_is_not_taken_for_no_vote() {
+        // Index 15 is the packed "no vote" mark: an answer whose preferred and at-height fit
+        // (13 and 14) but whose vote is the 16th distinct ID must not be packed.
+        let mut p = poll(20);
+        let named = |n: u8| Id([n; 32]);
+        for node in 0..13u8 {
+            assert!(p.vote(u32::from(node), None, named(node), named(node), None));
+        }
+        assert!(p.vote(13, None, named(13), named(14), Some(named(15))));
+        let slot = p.slots().nth(13).unwrap();
+        assert_eq!(
+            slot.answer,
+            Answer::Chits {
+                preferred: named(13),
+                at_height: named(14),
+                vote: Some(named(15)),
+            }
+        );
     }
 
     #[test]

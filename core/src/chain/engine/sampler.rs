@@ -19,6 +19,11 @@ use rand::Rng;
 use crate::chain::digits::Digits;
 use crate::chain::engine::NodeIndex;
 
+/// Validators a sampler draws from: the first 16,384 (the network has at most
+/// [`MAX_NODES`](crate::chain::network::MAX_NODES) = 10,000). A poll keeps each sampled node in
+/// 16 bits and the number of an answer it could not pack in 14 ([`Poll`](super::poll::Poll)).
+pub const MAX_VALIDATORS: usize = 1 << 14;
+
 /// Draws that may be wasted on repeats before the exact fallback takes over, per sampled node.
 const REDRAWS_PER_NODE: usize = 16;
 
@@ -148,9 +153,10 @@ pub struct Sampler {
 }
 
 impl Sampler {
-    /// A sampler over `weights` (index = node). Equal positive weights take the unit-stake path,
-    /// which needs no table.
+    /// A sampler over `weights` (index = node; only the first [`MAX_VALIDATORS`] are drawn
+    /// from). Equal positive weights take the unit-stake path, which needs no table.
     pub fn new(weights: &[u64]) -> Sampler {
+        let weights = weights.get(..MAX_VALIDATORS).unwrap_or(weights);
         let n = u32::try_from(weights.len()).unwrap_or(u32::MAX);
         let uniform = weights
             .first()
@@ -307,6 +313,22 @@ mod tests {
         sampler.sample(&mut rng, 20, &mut out);
         assert_eq!(out.len(), 5);
         assert!(distinct(&out));
+    }
+
+    #[test]
+    fn only_the_first_max_validators_are_drawn_from() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut out = Vec::new();
+        let weights: [Vec<u64>; 2] = [alloc::vec![1; 20_000], (1..=20_000).collect()];
+        for weights in weights {
+            let mut sampler = Sampler::new(&weights);
+            assert_eq!(sampler.capacity() as usize, MAX_VALIDATORS);
+            for _ in 0..200 {
+                sampler.sample(&mut rng, 50, &mut out);
+                assert_eq!(out.len(), 50);
+                assert!(out.iter().all(|node| (*node as usize) < MAX_VALIDATORS));
+            }
+        }
     }
 
     #[test]
