@@ -25,14 +25,15 @@
 //! allocation for the usual sample (K up to [`INLINE_SLOTS`]) and the usual few distinct block
 //! IDs (up to [`INLINE_IDS`]):
 //!
-//! - line 0: `finished_at`, the thresholds, the counters (`remaining`, `received`, how many
-//!   distinct blocks got votes, how many IDs are interned) and the first interned block ID,
-//!   usually the only one;
-//! - line 1 on: the votes of the inline IDs, then one 4-byte cell per sampled node,
-//!   `{node, answer}` (the first twelve in line 1, the other eight of the usual twenty in
-//!   line 2), the answer naming its IDs by their indices among the interned IDs (see
-//!   [`Cell`]); then the second interned ID;
+//! - line 0: `finished_at`, the thresholds, the 16-bit counters (`remaining`, `received`, how
+//!   many distinct blocks got votes, how many IDs are interned), the votes of the two inline
+//!   IDs, the number of cells, and the first interned block ID, usually the only one;
+//! - line 1 on: one 4-byte cell per sampled node, `{node, answer}` (the first sixteen in
+//!   line 1, the other four of the usual twenty in line 2), the answer naming its IDs by their
+//!   indices among the interned IDs (see [`Cell`]); then the second interned ID;
 //! - then what only starting and recording the poll read, and the heap spills.
+//!
+//! So the usual answer touches two lines: line 0 and its cell's.
 //!
 //! Votes are counted per interned ID, so the distinct voted blocks are the interned IDs with
 //! votes. Bigger samples and more distinct IDs spill to the heap; otherwise starting, answering
@@ -137,47 +138,6 @@ impl Cell {
     }
 }
 
-/// The cells of a poll, in sampled order: inside the poll up to [`INLINE_SLOTS`], else on the
-/// heap.
-#[derive(Clone, Debug)]
-enum Cells {
-    Inline {
-        len: u32,
-        cells: [Cell; INLINE_SLOTS],
-    },
-    Heap(Vec<Cell>),
-}
-
-impl Cells {
-    /// Waiting cells for `sampled`, in sampled order.
-    fn new(sampled: &[NodeIndex]) -> Cells {
-        match u32::try_from(sampled.len()) {
-            Ok(len) if sampled.len() <= INLINE_SLOTS => {
-                let mut cells = [Cell::default(); INLINE_SLOTS];
-                for (cell, node) in cells.iter_mut().zip(sampled) {
-                    *cell = Cell::waiting(*node);
-                }
-                Cells::Inline { len, cells }
-            }
-            _ => Cells::Heap(sampled.iter().map(|node| Cell::waiting(*node)).collect()),
-        }
-    }
-
-    fn as_slice(&self) -> &[Cell] {
-        match self {
-            Cells::Inline { len, cells } => cells.get(..*len as usize).unwrap_or(&[]),
-            Cells::Heap(cells) => cells,
-        }
-    }
-
-    fn as_mut_slice(&mut self) -> &mut [Cell] {
-        match self {
-            Cells::Inline { len, cells } => cells.get_mut(..*len as usize).unwrap_or(&mut []),
-            Cells::Heap(cells) => cells,
-        }
-    }
-}
-
 /// One poll in flight (or finished and waiting for older ones).
 ///
 /// `repr(C, align(64))` fixes the layout described in the [module docs](self): the fields an
@@ -185,29 +145,33 @@ impl Cells {
 #[derive(Clone, Debug)]
 #[repr(C, align(64))]
 pub(crate) struct Poll {
-    // Line 0 (bytes 0..64), read by every answer.
+    // Line 0 (bytes 0..64), read by every answer. The counters fit 16 bits: a poll has at
+    // most MAX_VALIDATORS = 2^14 cells, and its answers name at most three IDs each.
     /// When it finished ([`STILL_COLLECTING`] until then; see [`Poll::finished_at`]).
     finished_at: Millis,
     /// AlphaPreference and AlphaConfidence, as avalanchego's `earlyTermPoll` holds them: the
     /// termination check after each answer needs nothing from the engine.
     thresholds: Thresholds,
     /// Sampled nodes that have not answered.
-    remaining: u32,
+    remaining: u16,
     /// Votes received for processing blocks (avalanchego `votes.Len()`).
-    received: u32,
+    received: u16,
     /// Distinct interned blocks with at least one vote.
-    voted: u32,
+    voted: u16,
     /// Distinct interned block IDs (`first_id`, `second_id`, then `more_ids`), in the order
     /// the answers first named them.
-    interned: u32,
+    interned: u16,
+    /// Votes for `first_id` and `second_id`.
+    counts: [u16; INLINE_IDS],
+    /// Sampled nodes: their cells are `inline[..len]` up to [`INLINE_SLOTS`], else `heap`.
+    len: u16,
+    /// (Puts `first_id` at byte 32 and the cells at the start of line 1.)
+    _pad: u16,
     /// The first distinct block ID the answers name (meaningful once `interned` > 0).
     first_id: Id,
     // Line 1 (64..128) and on.
-    /// Votes for `first_id` and `second_id`.
-    counts: [u32; INLINE_IDS],
-    /// Sampled nodes in sampled order, with their answers (from byte 80 on, so line 1 holds
-    /// the first six).
-    cells: Cells,
+    /// The cells of the usual sample, in sampled order (line 1 holds the first sixteen).
+    inline: [Cell; INLINE_SLOTS],
     /// The second distinct block ID the answers name (meaningful once `interned` > 1).
     second_id: Id,
     // Read when the poll starts and when it is recorded.
@@ -223,6 +187,8 @@ pub(crate) struct Poll {
     pub block: Id,
     /// Distinct block IDs beyond the first [`INLINE_IDS`], with their votes.
     more_ids: Vec<(Id, u32)>,
+    /// The cells of a sample bigger than [`INLINE_SLOTS`], in sampled order.
+    heap: Vec<Cell>,
     /// The answers too big to pack (see [`WIDE`]): indices of preferred, at-height and vote
     /// (`u32::MAX`: no vote).
     wide: Vec<[u32; 3]>,
@@ -283,24 +249,57 @@ impl Poll {
         now: Millis,
         thresholds: Thresholds,
     ) -> Poll {
+        // A sampler draws among at most MAX_VALIDATORS = 2^14 nodes.
+        let len = u16::try_from(sampled.len()).unwrap_or(u16::MAX);
+        let mut inline = [Cell::default(); INLINE_SLOTS];
+        let mut heap = Vec::new();
+        if sampled.len() <= INLINE_SLOTS {
+            for (cell, node) in inline.iter_mut().zip(sampled) {
+                *cell = Cell::waiting(*node);
+            }
+        } else {
+            heap = sampled.iter().map(|node| Cell::waiting(*node)).collect();
+        }
         Poll {
             finished_at: STILL_COLLECTING,
             thresholds,
-            remaining: u32::try_from(sampled.len()).unwrap_or(u32::MAX),
+            remaining: len,
             received: 0,
             voted: 0,
             interned: 0,
             counts: [0; INLINE_IDS],
+            len,
+            _pad: 0,
             request_id,
             early: false,
             requested_height,
             started_at: now,
             first_id: Id::EMPTY,
-            cells: Cells::new(sampled),
+            inline,
             second_id: Id::EMPTY,
             block,
             more_ids: Vec::new(),
+            heap,
             wide: Vec::new(),
+        }
+    }
+
+    /// The cells, in sampled order.
+    fn cells(&self) -> &[Cell] {
+        let len = usize::from(self.len);
+        if len <= INLINE_SLOTS {
+            self.inline.get(..len).unwrap_or(&[])
+        } else {
+            &self.heap
+        }
+    }
+
+    fn cells_mut(&mut self) -> &mut [Cell] {
+        let len = usize::from(self.len);
+        if len <= INLINE_SLOTS {
+            self.inline.get_mut(..len).unwrap_or(&mut [])
+        } else {
+            &mut self.heap
         }
     }
 
@@ -319,7 +318,7 @@ impl Poll {
     /// sampled, if known; checked, and searched for when wrong or unknown.
     #[inline(always)]
     fn waiting_cell(&self, node: NodeIndex, position: Option<usize>) -> Option<usize> {
-        let cells = self.cells.as_slice();
+        let cells = self.cells();
         let waiting = |cell: &Cell| cell.node() == node && cell.code() == WAITING;
         match position {
             Some(index) if cells.get(index).is_some_and(waiting) => Some(index),
@@ -329,7 +328,7 @@ impl Poll {
 
     /// Records the answer of the cell at `index`.
     fn answer(&mut self, index: usize, code: u32) {
-        if let Some(cell) = self.cells.as_mut_slice().get_mut(index) {
+        if let Some(cell) = self.cells_mut().get_mut(index) {
             // Codes are 16-bit (see [`PACKED`] and [`WIDE`]).
             cell.answer = code as u16;
         }
@@ -381,7 +380,7 @@ impl Poll {
             _ => self.more_ids.push((id, 0)),
         }
         self.interned = self.interned.saturating_add(1);
-        index
+        u32::from(index)
     }
 
     /// The interned ID at `index` (see [`Poll::chits`]).
@@ -400,18 +399,21 @@ impl Poll {
     /// Counts one vote for the interned ID at `index`.
     fn count_vote(&mut self, index: u32) {
         let index = index as usize;
-        let count = match self.counts.get_mut(index) {
-            Some(count) => Some(count),
+        let first = match self.counts.get_mut(index) {
+            Some(count) => {
+                *count += 1;
+                *count == 1
+            }
             None => index
                 .checked_sub(INLINE_IDS)
                 .and_then(|index| self.more_ids.get_mut(index))
-                .map(|(_, count)| count),
+                .is_some_and(|(_, count)| {
+                    *count += 1;
+                    *count == 1
+                }),
         };
-        if let Some(count) = count {
-            if *count == 0 {
-                self.voted += 1;
-            }
-            *count += 1;
+        if first {
+            self.voted += 1;
         }
         self.received += 1;
     }
@@ -419,7 +421,9 @@ impl Poll {
     /// The distinct voted blocks with their votes, in the order first named by an answer.
     fn votes(&self) -> impl Iterator<Item = (Id, u64)> + '_ {
         (0..self.inline_ids())
-            .filter_map(|index| Some((*self.inline_id(index)?, *self.counts.get(index)?)))
+            .filter_map(|index| {
+                Some((*self.inline_id(index)?, u32::from(*self.counts.get(index)?)))
+            })
             .chain(self.more_ids.iter().copied())
             .filter(|(_, count)| *count > 0)
             .map(|(id, count)| (id, u64::from(count)))
@@ -476,7 +480,7 @@ impl Poll {
         // Packed chits naming indices 0 or 1 only: bits 1..10 and 11..20 clear.
         const HIGH_BITS: u32 = (FIELD & !1) | (FIELD & !1) << FIELD_BITS;
         let mut counts = [0; PAIRS];
-        for cell in self.cells.as_slice() {
+        for cell in self.cells() {
             let code = cell.code();
             if code & TAG == PACKED && code & HIGH_BITS == 0 {
                 let pair = (code & 1) << 1 | (code >> FIELD_BITS) & 1;
@@ -511,15 +515,14 @@ impl Poll {
     /// `preferred` and `at_height` blocks ([`Poll::id_at`] gives the IDs), or None when it did
     /// not answer (waiting or failed): what recording the poll needs, without copying IDs.
     pub fn chits(&self) -> impl Iterator<Item = (NodeIndex, Option<(u32, u32)>)> + '_ {
-        self.cells
-            .as_slice()
+        self.cells()
             .iter()
             .map(|cell| (cell.node(), self.chits_at(cell.code())))
     }
 
     /// Sampled nodes in sampled order, with their answers.
     pub fn slots(&self) -> impl Iterator<Item = Slot> + '_ {
-        self.cells.as_slice().iter().map(|cell| Slot {
+        self.cells().iter().map(|cell| Slot {
             node: cell.node(),
             answer: self.decode(cell.code()),
         })
@@ -606,7 +609,7 @@ impl Poll {
     /// Sampled nodes still waited on.
     #[cfg(test)]
     pub fn remaining(&self) -> u32 {
-        self.remaining
+        u32::from(self.remaining)
     }
 
     /// Checks the termination rules and marks the poll finished at `now` when one holds.
@@ -916,20 +919,17 @@ mod tests {
 
     #[test]
     fn an_answer_touches_the_first_lines_of_the_poll() {
-        use core::mem::{align_of, offset_of};
+        use core::mem::{align_of, offset_of, size_of};
         assert_eq!(align_of::<Poll>(), 64);
+        assert_eq!(size_of::<Cell>(), 4);
+        assert!(offset_of!(Poll, counts) < 64, "the counts are on line 0");
+        assert!(offset_of!(Poll, len) < 64, "so is the number of cells");
         assert_eq!(offset_of!(Poll, first_id), 32, "the first ID ends line 0");
-        assert_eq!(
-            offset_of!(Poll, counts),
-            64,
-            "line 1 starts with the counts"
-        );
-        assert_eq!(offset_of!(Poll, cells), 72, "then the cells");
+        assert_eq!(offset_of!(Poll, inline), 64, "line 1 starts with the cells");
         let p = poll(20);
         let start = core::ptr::from_ref(&p) as usize;
-        let cells = p.cells.as_slice().as_ptr() as usize;
-        assert_eq!(cells - start, 80, "line 1 holds the first twelve cells");
-        assert_eq!(core::mem::size_of::<Cell>(), 4);
+        let cells = p.cells().as_ptr() as usize;
+        assert_eq!(cells - start, 64, "line 1 holds the first sixteen cells");
     }
 
     #[test]
