@@ -78,8 +78,10 @@ impl Envelope {
 }
 
 /// The sequence number whose low 32 bits are `low`, among the 2^32 numbers up to `newest`.
-/// Every message in flight was numbered within 2^32 sends of the newest: a send that leaves a
-/// message queued takes at most two numbers, and the network cannot hold 2^31 messages.
+/// Numbers are handed out only as messages are sent (two for a request, lost messages
+/// included), and a message waits at most the largest latency, so the numbers handed out while
+/// it waits count the messages sent meanwhile: every message in flight, and the request an
+/// answer refers to, is within a few million numbers of the newest, never near 2^32.
 #[inline(always)]
 pub(crate) fn widen(newest: u64, low: u32) -> u64 {
     newest.wrapping_sub(u64::from((newest as u32).wrapping_sub(low)))
