@@ -61,6 +61,11 @@ impl Digits {
         }
     }
 
+    /// The base `n` it was made for.
+    pub(crate) fn base(&self) -> u32 {
+        self.n
+    }
+
     /// A uniform integer in `0..n`.
     #[inline(always)]
     pub(crate) fn draw(&mut self, rng: &mut ChaCha8Rng) -> u32 {

@@ -494,28 +494,13 @@ struct Asked {
     asker: NodeIndex,
     /// Its request ID at the asker.
     request_id: u32,
-    /// The asker's incarnation when it asked: the answer goes to that life only.
-    incarnation: u32,
-    /// The request's sequence number (its timer's is the next).
+    /// The request's sequence number (its timer's is the next; an answer goes to the asker's
+    /// life that had it).
     seq: u64,
-    /// When the timer fires.
-    deadline: Millis,
+    /// When the request was sent.
+    sent_at: Millis,
     /// An answer was put on the wire.
     answered: bool,
-}
-
-impl Asked {
-    /// The timer that fires at the asker when `peer` does not answer.
-    fn timer_for(self, peer: NodeIndex) -> Timer {
-        Timer {
-            at: self.deadline,
-            seq: self.seq + 1,
-            node: self.asker,
-            peer,
-            request_id: self.request_id,
-            incarnation: self.incarnation,
-        }
-    }
 }
 
 /// A node putting messages on the wire, with the settings that shape them (see
@@ -1084,6 +1069,22 @@ impl Network {
         side(self.split, node)
     }
 
+    /// The timer that fires at the asker of `asked` when `peer` does not answer (lazy timers:
+    /// queued only once it is known that the answer will not come).
+    fn late_timer(&self, asked: Asked, peer: NodeIndex) -> Timer {
+        Timer {
+            at: asked.sent_at + u64::from(self.config.query_timeout_ms),
+            seq: asked.seq + 1,
+            node: asked.asker,
+            peer,
+            request_id: asked.request_id,
+            incarnation: self
+                .links
+                .get(asked.asker as usize)
+                .map_or(0, |link| link.incarnation_at(asked.seq)),
+        }
+    }
+
     /// Records an event (and hashes it) when tracing.
     fn emit(&mut self, event: ChainEvent) {
         if self.config.trace {
@@ -1329,7 +1330,7 @@ impl Network {
                 if let Some(pending) = pending_request {
                     self.queue.push_late_timer(pending);
                 } else if let Some(asked) = answer {
-                    self.queue.push_late_timer(asked.timer_for(from));
+                    self.queue.push_late_timer(self.late_timer(asked, from));
                 }
             }
             return;
@@ -1402,13 +1403,8 @@ impl Network {
         let asked = request_id.map(|request_id| Asked {
             asker: from,
             request_id,
-            incarnation: self
-                .links
-                .get(from as usize)
-                .map_or(0, |link| link.incarnation_at(seq)),
             seq,
-            deadline: at.saturating_sub(u64::from(envelope.aux))
-                + u64::from(self.config.query_timeout_ms),
+            sent_at: at.saturating_sub(u64::from(envelope.aux)),
             answered: false,
         });
         let reachable = self
@@ -1427,7 +1423,7 @@ impl Network {
                 });
             }
             if let (true, Some(asked)) = (self.lazy_timers, asked) {
-                self.queue.push_late_timer(asked.timer_for(to));
+                self.queue.push_late_timer(self.late_timer(asked, to));
             }
             message.release(&mut self.wire);
             return;
@@ -1560,7 +1556,7 @@ impl Network {
         self.finish(to, asked.as_mut());
         if let (true, Some(asked)) = (self.lazy_timers, asked) {
             if !asked.answered {
-                self.queue.push_late_timer(asked.timer_for(to));
+                self.queue.push_late_timer(self.late_timer(asked, to));
             }
         }
     }

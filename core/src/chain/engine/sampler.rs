@@ -130,13 +130,9 @@ fn fill(
 /// How the validators' stake is laid out.
 #[derive(Clone, Debug)]
 enum Stake {
-    /// Every validator has the same positive weight: draws are uniform over `0..n`.
-    Unit {
-        /// Number of validators.
-        n: u32,
-        /// The draws in `0..n`, several per ChaCha word.
-        digits: Digits,
-    },
+    /// Every validator has the same positive weight: draws are uniform over `0..n`, several per
+    /// ChaCha word, `n` the number of validators (the digits' base).
+    Unit(Digits),
     /// Different weights: `cumulative[i]` is the total weight of validators `0..=i`.
     Weighted {
         /// Running sums of the weights.
@@ -163,10 +159,7 @@ impl Sampler {
             .is_some_and(|first| *first > 0 && weights.iter().all(|w| w == first));
         if uniform || weights.is_empty() {
             return Sampler {
-                stake: Stake::Unit {
-                    n,
-                    digits: Digits::new(n),
-                },
+                stake: Stake::Unit(Digits::new(n)),
             };
         }
         let mut total = 0u64;
@@ -192,7 +185,7 @@ impl Sampler {
     /// How many distinct validators a sample can hold at most.
     pub fn capacity(&self) -> u32 {
         match &self.stake {
-            Stake::Unit { n, .. } => *n,
+            Stake::Unit(digits) => digits.base(),
             Stake::Weighted { positive, .. } => *positive,
         }
     }
@@ -206,7 +199,7 @@ impl Sampler {
         }
         out.reserve(want);
         let complete = match &mut self.stake {
-            Stake::Unit { digits, .. } => fill(rng, want, out, |rng| digits.draw(rng)),
+            Stake::Unit(digits) => fill(rng, want, out, |rng| digits.draw(rng)),
             Stake::Weighted { cumulative, .. } => {
                 let line = Below::new(cumulative.last().copied().unwrap_or(0));
                 fill(rng, want, out, |rng| {
@@ -252,7 +245,7 @@ impl Sampler {
     /// Number of validators.
     fn len(&self) -> NodeIndex {
         match &self.stake {
-            Stake::Unit { n, .. } => *n,
+            Stake::Unit(digits) => digits.base(),
             Stake::Weighted { cumulative, .. } => {
                 NodeIndex::try_from(cumulative.len()).unwrap_or(NodeIndex::MAX)
             }
@@ -262,7 +255,7 @@ impl Sampler {
     /// Weight of validator `i` (unit stake: 1).
     fn weight(&self, i: NodeIndex) -> u64 {
         match &self.stake {
-            Stake::Unit { .. } => 1,
+            Stake::Unit(_) => 1,
             Stake::Weighted { cumulative, .. } => {
                 let i = i as usize;
                 let upto = cumulative.get(i).copied().unwrap_or(0);
