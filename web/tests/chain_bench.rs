@@ -14,9 +14,16 @@
 //! deliver messages in slices and yield to the browser between slices when a slice took long, as
 //! the page's Run does; the yielding time counts. The largest size runs once; the script raises the
 //! runner's time limit (`WASM_BINDGEN_TEST_TIMEOUT`, 20 s by default) so that it can finish.
+//!
+//! The build machines are shared: for minutes at a time other tenants slow everything down, by up
+//! to twice. So that a figure says what the code costs and not only how busy the machine was, a
+//! fixed piece of work that does not touch the network's code or memory (a chain of SHA-256
+//! digests, [`probe`]) is timed in the same page just before every measured run and printed with
+//! it: when the probe is slower than its usual time, the machine was slower too.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+use snowrv_core::chain::id::Id;
 use snowrv_core::chain::network::{Network, NetworkConfig, StepOutcome};
 use snowrv_core::chain::timestampvm::Data;
 use snowrv_web::state::now_ms;
@@ -30,6 +37,27 @@ const SLICE: u64 = 250_000;
 const CHUNK_MS: f64 = 200.0;
 /// A run that has not decided after this many messages is reported as stuck.
 const BUDGET: u64 = 100_000_000;
+
+/// SHA-256 digests in the probe's chain (about 20 ms in headless Chromium on this machine at its
+/// usual speed).
+#[cfg_attr(debug_assertions, allow(dead_code))]
+const PROBE_DIGESTS: u32 = 100_000;
+
+/// The machine's speed at this moment: milliseconds to hash a 32-byte ID [`PROBE_DIGESTS`]
+/// times in a chain (each digest hashes the one before). It only computes, on a few hundred
+/// bytes, so it is slowed by what slows the processor, not by the caches the network fills.
+#[cfg_attr(debug_assertions, allow(dead_code))]
+fn probe() -> f64 {
+    let start = now_ms();
+    let mut id = Id::digest(b"probe");
+    for _ in 0..PROBE_DIGESTS {
+        id = Id::digest(&id.0);
+    }
+    let wall = now_ms() - start;
+    // The chain's end is used, so the digests cannot be left out.
+    assert_ne!(id, Id::default());
+    wall
+}
 
 /// One run: (wall ms, messages delivered, polls, virtual ms), or why it failed.
 async fn run_once(nodes: u32) -> Result<(f64, u64, u64, u64), String> {
@@ -62,7 +90,9 @@ async fn run_once(nodes: u32) -> Result<(f64, u64, u64, u64), String> {
 #[cfg_attr(debug_assertions, allow(dead_code))]
 async fn measure(nodes: u32, repeat: usize) {
     let mut runs = Vec::new();
+    let mut probes = Vec::new();
     for _ in 0..repeat {
+        probes.push(probe());
         match run_once(nodes).await {
             Ok(run) => runs.push(run),
             Err(e) => {
@@ -73,6 +103,9 @@ async fn measure(nodes: u32, repeat: usize) {
         yew::platform::time::sleep(std::time::Duration::ZERO).await;
     }
     let order: Vec<String> = runs.iter().map(|run| format!("{:.0}", run.0)).collect();
+    let probe_order: Vec<String> = probes.iter().map(|wall| format!("{wall:.0}")).collect();
+    probes.sort_by(f64::total_cmp);
+    let probe = probes[probes.len() / 2];
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (wall, messages, polls, virtual_ms) = runs[runs.len() / 2];
     let (best, worst) = (runs[0].0, runs[runs.len() - 1].0);
@@ -80,10 +113,12 @@ async fn measure(nodes: u32, repeat: usize) {
     console_log!(
         "bench-chain {nodes} nodes: {wall:.1} ms (median of {repeat}; best {best:.1}, worst \
          {worst:.1}), {messages} messages, {polls} polls, {virtual_ms} virtual ms, {:.1} \
-         ns/message, {:.1} ns/(N log2 N); runs in order (ms): {}",
+         ns/message, {:.1} ns/(N log2 N); runs in order (ms): {}; machine probe before each \
+         run (ms): {} (median {probe:.1})",
         wall * 1e6 / messages.max(1) as f64,
         wall * 1e6 / (n * n.log2()),
-        order.join(" ")
+        order.join(" "),
+        probe_order.join(" ")
     );
 }
 
@@ -94,7 +129,9 @@ async fn measure(nodes: u32, repeat: usize) {
 async fn bench_chain_in_the_browser() {
     // V8 first runs a function in its baseline tier and swaps in optimized code at a later
     // call, compiling in the background meanwhile: a fresh page's first runs measure that. One
-    // 1,000-node run warms up first, reported on its own line and not counted.
+    // 1,000-node run warms up first, reported on its own line and not counted; the probe warms
+    // up with it.
+    probe();
     match run_once(1_000).await {
         Ok((wall, ..)) => console_log!(
             "bench-chain warm-up: the page's first 1000-node run took {wall:.1} ms (V8 still \
