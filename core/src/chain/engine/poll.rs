@@ -477,7 +477,8 @@ impl Poll {
     /// only the block polled about and maybe one more, so recording a poll can bubble each pair
     /// once. Every other answer's chits are passed to `other` as interned indices.
     pub fn count_pairs(&self, mut other: impl FnMut(u32, u32)) -> [u64; PAIRS] {
-        // Packed chits naming indices 0 or 1 only: bits 1..10 and 11..20 clear.
+        // Packed chits naming indices 0 or 1 only: every bit of the preferred and at-height
+        // fields but the lowest clear.
         const HIGH_BITS: u32 = (FIELD & !1) | (FIELD & !1) << FIELD_BITS;
         let mut counts = [0; PAIRS];
         for cell in self.cells() {

@@ -500,13 +500,10 @@ impl Queue {
         match self.next()?.0 {
             Source::Timers => {
                 let timer = self.timers.pop_front()?;
-                if let Some((word, bit)) = self.live_bit(timer.seq) {
-                    if let Some(w) = self.live.get_mut(word) {
-                        *w &= !bit;
-                    }
-                }
+                // It is live (`next` skipped the cancelled ones): cancelling it clears its bit
+                // and counts it out.
+                self.cancel_timer(timer.seq);
                 self.timer_popped(timer.seq);
-                self.live_timers -= 1;
                 Some(Due::Timer(timer))
             }
             Source::Late => self
