@@ -381,6 +381,81 @@ fn a_failed_fetch_abandons_the_blocks_waiting_for_it() {
     assert!(node.fetching().is_empty());
 }
 
+/// A pushed block waits for its fetched parent; meanwhile the node accepts the parent's sibling.
+/// When the parent arrives at the now decided height it is dropped as rejected, and so is the
+/// child that waited for it (engine.go `issueFrom` abandons the dependencies of a decided
+/// block): nothing stays pending or Processing, which once left a node with a processing block
+/// and no poll to decide it.
+#[test]
+fn a_fetched_parent_at_a_decided_height_takes_its_waiting_child_with_it() {
+    let mut outsider = new_engine(0, 3, params(3));
+    let mut out = Outbox::default();
+    outsider.submit(data("a"), 1_000, false, &mut out).unwrap();
+    let a = outsider.build_block(1_000, &mut out).unwrap();
+    outsider.submit(data("b"), 1_000, false, &mut out).unwrap();
+    let b = outsider.build_block(1_000, &mut out).unwrap();
+
+    let mut pump = Pump::new(3, params(3));
+    let bytes = bytes_of(&outsider, &b);
+    pump.with(2, |engine, now, out| {
+        engine.receive_block(0, bytes, now, out)
+    });
+    let fetch = match pump.queue.pop_back() {
+        Some((
+            2,
+            0,
+            Message::GetAncestors {
+                request_id,
+                block_id,
+            },
+        )) => {
+            assert_eq!(block_id, a);
+            request_id
+        }
+        other => panic!("expected node 2 to fetch a from node 0, got {other:?}"),
+    };
+    assert_eq!(pump.engines[2].pending_blocks(), [b]);
+
+    let sibling = pump.propose_and_build(1, "a'");
+    pump.run(10_000);
+    assert_eq!(pump.status(2, &sibling), Status::Accepted);
+    assert_eq!(pump.engines[2].pending_blocks(), [b], "still waiting for a");
+
+    let mut answer = Outbox::default();
+    outsider.handle(
+        2,
+        Message::GetAncestors {
+            request_id: fetch,
+            block_id: a,
+        },
+        1_001,
+        &mut answer,
+    );
+    let reply = match answer.take_messages().as_slice() {
+        [(2, reply @ Message::Ancestors { .. })] => reply.clone(),
+        other => panic!("expected Ancestors to node 2, got {other:?}"),
+    };
+    pump.with(2, |engine, now, out| engine.handle(0, reply, now, out));
+    let node = &pump.engines[2];
+    assert!(
+        node.pending_blocks().is_empty(),
+        "{:?}",
+        node.pending_blocks()
+    );
+    assert!(node.fetching().is_empty());
+    assert_eq!(pump.status(2, &a), Status::Rejected);
+    assert_eq!(pump.status(2, &b), Status::Rejected);
+    let rejected: Vec<Id> = pump
+        .events
+        .iter()
+        .filter_map(|(node, event)| match event {
+            EngineEvent::Rejected { id, .. } if *node == 2 && *id != sibling => Some(*id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rejected, [a, b], "parent first");
+}
+
 #[test]
 fn a_poll_terminates_early_once_alpha_confidence_is_reached() {
     let mut pump = Pump::new(5, params(5));
