@@ -12,7 +12,8 @@
 //!   answer or [`Engine::receive_block`] is parsed by the VM. If an ancestor is unknown, a
 //!   GetAncestors goes to the peer that told us about the block and the block waits, blocked on
 //!   its parent (`pending` + `blocked`); when the parent is issued the block is verified and
-//!   added to consensus. Blocks at a decided height, or whose parent was rejected, are dropped.
+//!   added to consensus. Blocks at a decided height, or whose parent was rejected, are dropped
+//!   (the VM rejects them), and so is every block waiting for one of them.
 //!   A block that becomes preferred when added starts a poll about it (PullQuery; PushQuery for
 //!   blocks built here).
 //! - **Answer** (`sendChits`): queries are answered at once with Chits {preference, preferred
