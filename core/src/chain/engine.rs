@@ -1004,10 +1004,10 @@ impl<V: ChainVm> Engine<V> {
             let (parent, height) = (block.parent, block.height);
             if self.is_decided(&parent, height) {
                 // "Effectively rejected" (engine.go `deliver`): so is everything built on it,
-                // the chain walked here and whatever already waited for the block (engine.go
-                // `issueFrom`: "the dependencies may still be waiting. Therefore, they should
-                // [be] abandoned"), such as a pushed child that arrived while the block was
-                // being fetched and the fetch came back after its height was decided.
+                // both the chain walked here and whatever already waited for the block, as
+                // engine.go `issueFrom` abandons the dependencies of a block it finds decided
+                // (say, a pushed child that arrived while this block was being fetched, the
+                // fetch coming back after the block's height was decided).
                 self.abandon(current, Some(out));
                 if let Some(child) = child {
                     self.abandon(child, Some(out));
