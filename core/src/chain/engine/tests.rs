@@ -136,6 +136,21 @@ fn bytes_of(engine: &Engine<TimestampVm>, id: &Id) -> Rc<[u8]> {
     Rc::from(engine.vm().get_block(id).unwrap().bytes.as_slice())
 }
 
+/// Node 0 of 3, alone, having built a chain of one block per text on genesis (each on the
+/// last); the blocks' IDs, oldest first.
+fn chain_on_node_0(texts: &[&str]) -> (Engine<TimestampVm>, Vec<Id>) {
+    let mut builder = new_engine(0, 3, params(3));
+    let mut out = Outbox::default();
+    let ids = texts
+        .iter()
+        .map(|text| {
+            builder.submit(data(text), 1_000, false, &mut out).unwrap();
+            builder.build_block(1_000, &mut out).unwrap()
+        })
+        .collect();
+    (builder, ids)
+}
+
 #[test]
 fn one_block_built_on_node_0_is_accepted_by_every_node() {
     let mut pump = Pump::new(5, params(5));
@@ -237,12 +252,8 @@ fn auto_build_builds_on_submit_up_to_optimal_processing() {
 
 #[test]
 fn an_unknown_parent_is_fetched_from_the_peer_that_sent_the_block() {
-    let mut builder = new_engine(0, 3, params(3));
-    let mut out = Outbox::default();
-    builder.submit(data("a"), 1_000, false, &mut out).unwrap();
-    let a = builder.build_block(1_000, &mut out).unwrap();
-    builder.submit(data("b"), 1_000, false, &mut out).unwrap();
-    let b = builder.build_block(1_000, &mut out).unwrap();
+    let (mut builder, ids) = chain_on_node_0(&["a", "b"]);
+    let (a, b) = (ids[0], ids[1]);
 
     let mut node = new_engine(2, 3, params(3));
     let mut out = Outbox::default();
@@ -300,13 +311,7 @@ fn an_unknown_parent_is_fetched_from_the_peer_that_sent_the_block() {
 
 #[test]
 fn get_ancestors_answers_the_block_and_its_processing_ancestors_newest_first() {
-    let mut builder = new_engine(0, 3, params(3));
-    let mut out = Outbox::default();
-    let mut ids = Vec::new();
-    for text in ["a", "b", "c"] {
-        builder.submit(data(text), 1_000, false, &mut out).unwrap();
-        ids.push(builder.build_block(1_000, &mut out).unwrap());
-    }
+    let (mut builder, ids) = chain_on_node_0(&["a", "b", "c"]);
     let mut answer = Outbox::default();
     builder.handle(
         1,
@@ -355,12 +360,8 @@ fn get_ancestors_answers_the_block_and_its_processing_ancestors_newest_first() {
 
 #[test]
 fn a_failed_fetch_abandons_the_blocks_waiting_for_it() {
-    let mut builder = new_engine(0, 3, params(3));
-    let mut out = Outbox::default();
-    builder.submit(data("a"), 1_000, false, &mut out).unwrap();
-    builder.build_block(1_000, &mut out).unwrap();
-    builder.submit(data("b"), 1_000, false, &mut out).unwrap();
-    let b = builder.build_block(1_000, &mut out).unwrap();
+    let (builder, ids) = chain_on_node_0(&["a", "b"]);
+    let b = ids[1];
     let mut node = new_engine(1, 3, params(3));
     let mut out = Outbox::default();
     node.receive_block(0, bytes_of(&builder, &b), 1_000, &mut out);
@@ -388,12 +389,8 @@ fn a_failed_fetch_abandons_the_blocks_waiting_for_it() {
 /// and no poll to decide it.
 #[test]
 fn a_fetched_parent_at_a_decided_height_takes_its_waiting_child_with_it() {
-    let mut outsider = new_engine(0, 3, params(3));
-    let mut out = Outbox::default();
-    outsider.submit(data("a"), 1_000, false, &mut out).unwrap();
-    let a = outsider.build_block(1_000, &mut out).unwrap();
-    outsider.submit(data("b"), 1_000, false, &mut out).unwrap();
-    let b = outsider.build_block(1_000, &mut out).unwrap();
+    let (mut outsider, ids) = chain_on_node_0(&["a", "b"]);
+    let (a, b) = (ids[0], ids[1]);
 
     let mut pump = Pump::new(3, params(3));
     let bytes = bytes_of(&outsider, &b);
